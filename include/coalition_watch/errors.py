@@ -1,0 +1,70 @@
+"""One error tree for the whole package.
+
+    CoalitionWatchError
+    ├── BadInput                 a user's mistake: CLI exit 2, one line, no traceback
+    │   └── ConfigError          a YAML file, the key and what is wrong with it
+    ├── FetchError               a source could not be read (carries the URL)
+    │   ├── TransientFetchError  worth retrying later (timeouts, 429, 5xx)
+    │   └── PermanentFetchError  retrying will not help (404, bot wall, bad body)
+    ├── ExtractionError          a page was read but no statement body came out
+    └── DeliveryError            a message could not be delivered
+        ├── TransientDeliveryError
+        └── PermanentDeliveryError
+"""
+
+from __future__ import annotations
+
+
+class CoalitionWatchError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+class BadInput(CoalitionWatchError):
+    """The input a user gave is wrong; the message names it and says why."""
+
+
+class ConfigError(BadInput):
+    """A configuration file is invalid."""
+
+    def __init__(self, file: str, key: str | None, problem: str):
+        self.file, self.key, self.problem = file, key, problem
+        where = f"{file}: {key}" if key else file
+        super().__init__(f"{where}: {problem}")
+
+
+class FetchError(CoalitionWatchError):
+    def __init__(self, url: str, reason: str):
+        self.url, self.reason = url, reason
+        super().__init__(f"{url}: {reason}")
+
+
+class TransientFetchError(FetchError):
+    def __init__(self, url: str, reason: str, retry_after: float | None = None):
+        super().__init__(url, reason)
+        self.retry_after = retry_after
+
+
+class PermanentFetchError(FetchError):
+    pass
+
+
+class ExtractionError(CoalitionWatchError):
+    def __init__(self, where: str, reason: str):
+        self.where, self.reason = where, reason
+        super().__init__(f"{where}: {reason}")
+
+
+class DeliveryError(CoalitionWatchError):
+    def __init__(self, recipient: str, reason: str):
+        self.recipient, self.reason = recipient, reason
+        super().__init__(f"{recipient}: {reason}")
+
+
+class TransientDeliveryError(DeliveryError):
+    def __init__(self, recipient: str, reason: str, retry_after: float | None = None):
+        super().__init__(recipient, reason)
+        self.retry_after = retry_after
+
+
+class PermanentDeliveryError(DeliveryError):
+    pass

@@ -1,0 +1,92 @@
+"""The values that travel between stages. Plain frozen dataclasses, JSON-friendly."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+ChangeKind = Literal["added", "removed", "modified", "moved", "split", "merged"]
+Significance = Literal["substantive", "cosmetic"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A statement as extracted from one page: the body only, as paragraphs of display text."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    published: str | None = None  # ISO date (YYYY-MM-DD)
+    language: str | None = None
+    url: str | None = None
+    doc_type: str | None = None  # "Press release", "Media Note", ...
+
+    def to_json(self) -> dict:
+        return {
+            "title": self.title,
+            "published": self.published,
+            "language": self.language,
+            "paragraphs": list(self.paragraphs),
+        }
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class ThemeMatch:
+    """One theme found in a passage, with the words that justify it."""
+
+    id: str
+    score: float
+    evidence: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "score": round(self.score, 3), "evidence": list(self.evidence)}
+
+
+@dataclass
+class Change:
+    """One changed sentence (or group of sentences for split/merge) between two versions.
+
+    `old`/`new` hold display text; `inserted`/`deleted` the changed word spans.
+    `old_paragraph`/`new_paragraph` are 0-based paragraph indexes, for context.
+    """
+
+    kind: ChangeKind
+    significance: Significance
+    old: str | None
+    new: str | None
+    inserted: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    old_paragraph: int | None = None
+    new_paragraph: int | None = None
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Diff:
+    """The comparison of two documents: the `coalition-watch diff --json` contract."""
+
+    old: Document
+    new: Document
+    changes: list[Change]
+
+    def to_json(self) -> dict:
+        return {
+            "old": {"title": self.old.title, "published": self.old.published},
+            "new": {"title": self.new.title, "published": self.new.published},
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+    @property
+    def substantive(self) -> list[Change]:
+        return [c for c in self.changes if c.significance == "substantive"]
+
+    @property
+    def cosmetic(self) -> list[Change]:
+        return [c for c in self.changes if c.significance == "cosmetic"]

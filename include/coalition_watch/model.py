@@ -90,3 +90,41 @@ class Diff:
     @property
     def cosmetic(self) -> list[Change]:
         return [c for c in self.changes if c.significance == "cosmetic"]
+
+
+AlertKind = Literal["new_statement", "revised_statement"]
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """Enough about a stored statement version to name it in a message."""
+
+    title: str
+    published: str | None
+    url: str
+    source: str
+    series: str
+    language: str | None = None
+    version_id: int | None = None
+
+
+@dataclass
+class Alert:
+    """Something subscribers may be told about: a new statement or a revised one.
+
+    `key` is stable across re-runs (e.g. "version:7" or "comparison:12") so that the
+    outbox can render and send each alert once. `basis` says what `diff` compares
+    against: the previous version of the same publication ("revision") or the previous
+    statement of the series ("series", the last meeting). `themes` are the union of the
+    substantive changes' themes (or of the whole statement when there is no diff).
+    """
+
+    kind: AlertKind
+    key: str
+    statement: StatementRef
+    themes: list[str]
+    previous: StatementRef | None = None
+    basis: Literal["revision", "series"] | None = None
+    diff: Diff | None = None
+    link: str | None = None  # "see the full diff" page in the UI
+    theme_evidence: dict[str, list[str]] = field(default_factory=dict)

@@ -1,0 +1,9 @@
+"""Persistence: every version of every statement, comparisons, and the delivery outbox.
+
+SQLite by default, PostgreSQL by changing the URL: everything goes through SQLAlchemy Core.
+"""
+
+from coalition_watch.store.repository import Store, StoredVersion, open_store
+from coalition_watch.store.schema import SCHEMA_VERSION, metadata
+
+__all__ = ["SCHEMA_VERSION", "Store", "StoredVersion", "metadata", "open_store"]

@@ -1,0 +1,484 @@
+"""The Store: the only code that reads and writes the project database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from coalition_watch.errors import BadInput
+from coalition_watch.model import Diff, Document
+from coalition_watch.normalize import fold
+from coalition_watch.store import schema as t
+
+DB_URL_ENV = "COALITION_WATCH_DB_URL"
+
+
+def default_db_url() -> str:
+    """The configured URL, else a SQLite file beside the Airflow home (or ./var)."""
+    if url := os.environ.get(DB_URL_ENV):
+        return url
+    home = Path(os.environ.get("AIRFLOW_HOME") or "var")
+    return f"sqlite:///{(home / 'coalition_watch.db').resolve()}"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def content_hash(paragraphs: Sequence[str]) -> str:
+    """Hash of the folded text: presentation-only differences give the same hash."""
+    folded = "\n".join(fold(p) for p in paragraphs if fold(p))
+    return hashlib.sha256(folded.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    id: int
+    publication_id: int
+    statement_id: int
+    source: str
+    url: str
+    series: str
+    document: Document
+    fetched_at: datetime
+    status: str
+
+    @property
+    def published(self) -> str | None:
+        return self.document.published
+
+
+def open_store(url: str | None = None) -> Store:
+    return Store(create_engine_for(url or default_db_url()))
+
+
+def create_engine_for(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # WAL lets the UI read while a task writes
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # -- schema ---------------------------------------------------------------------------
+    def migrate(self) -> int:
+        """Create missing tables and record the schema version; safe to run repeatedly."""
+        import coalition_watch.store.schema  # noqa: F401  (all tables registered on metadata)
+
+        t.metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            current = conn.execute(select(func.max(t.schema_info.c.version))).scalar()
+            if current != t.SCHEMA_VERSION:
+                conn.execute(
+                    insert(t.schema_info).values(version=t.SCHEMA_VERSION, migrated_at=now())
+                )
+        return t.SCHEMA_VERSION
+
+    def check_schema(self) -> None:
+        """Refuse to run on a database that `coalition-watch db init` has not prepared."""
+        if not inspect(self.engine).has_table("schema_info"):
+            raise BadInput(
+                f"store {self.engine.url.render_as_string(hide_password=True)} is not "
+                "initialised: run `coalition-watch db init`"
+            )
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # -- raw bodies -----------------------------------------------------------------------
+    def put_blob(self, data: bytes, content_type: str | None = None) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(t.blobs.c.sha256).where(t.blobs.c.sha256 == sha)).first()
+            if not exists:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            insert(t.blobs).values(
+                                sha256=sha,
+                                size=len(data),
+                                content_type=content_type,
+                                data=zlib.compress(data, 6),
+                                stored_at=now(),
+                            )
+                        )
+                except IntegrityError:
+                    pass  # stored concurrently by another poll: same bytes, nothing to do
+        return sha
+
+    def get_blob(self, sha: str) -> bytes:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.blobs.c.data).where(t.blobs.c.sha256 == sha)).first()
+        if row is None:
+            raise KeyError(sha)
+        return zlib.decompress(row.data)
+
+    # -- conditional GET validators -------------------------------------------------------
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.http_cache).where(t.http_cache.c.url == url)).first()
+        return (row.etag, row.last_modified) if row else (None, None)
+
+    def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                update(t.http_cache)
+                .where(t.http_cache.c.url == url)
+                .values(etag=etag, last_modified=last_modified, checked_at=now())
+            ).rowcount
+            if not updated:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            insert(t.http_cache).values(
+                                url=url, etag=etag, last_modified=last_modified, checked_at=now()
+                            )
+                        )
+                except IntegrityError:
+                    pass
+
+    # -- statements and versions ----------------------------------------------------------
+    def record_version(
+        self,
+        *,
+        source: str,
+        url: str,
+        document: Document,
+        series: str,
+        raw_sha256: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        status: str = "ok",
+        status_reason: str | None = None,
+        statement_id: int | None = None,
+    ) -> tuple[StoredVersion, bool]:
+        """Store a version unless the publication already has this content.
+
+        Returns the stored version and whether it is new. The unique constraint on
+        (publication, content hash) decides races between concurrent polls.
+        `statement_id` attaches a new publication to an existing statement (a repost).
+        """
+        digest = content_hash(document.paragraphs)
+        with self.engine.begin() as conn:
+            pub = conn.execute(
+                select(t.publications).where(t.publications.c.url == url)
+            ).first()
+            if pub is None:
+                if statement_id is None:
+                    statement_id = conn.execute(
+                        insert(t.statements).values(
+                            series=series,
+                            title=document.title,
+                            published=document.published,
+                            first_seen=now(),
+                        )
+                    ).inserted_primary_key[0]
+                pub_id = conn.execute(
+                    insert(t.publications).values(
+                        statement_id=statement_id,
+                        source=source,
+                        url=url,
+                        language=document.language,
+                        first_seen=now(),
+                    )
+                ).inserted_primary_key[0]
+            else:
+                pub_id, statement_id = pub.id, pub.statement_id
+            existing = conn.execute(
+                select(t.versions.c.id).where(
+                    t.versions.c.publication_id == pub_id, t.versions.c.content_hash == digest
+                )
+            ).first()
+            if existing:
+                return self._version(conn, existing.id), False
+            try:
+                with conn.begin_nested():
+                    vid = conn.execute(
+                        insert(t.versions).values(
+                            publication_id=pub_id,
+                            content_hash=digest,
+                            title=document.title,
+                            published=document.published,
+                            language=document.language,
+                            paragraphs=list(document.paragraphs),
+                            raw_sha256=raw_sha256,
+                            fetched_at=now(),
+                            etag=etag,
+                            last_modified=last_modified,
+                            status=status,
+                            status_reason=status_reason,
+                        )
+                    ).inserted_primary_key[0]
+            except IntegrityError:
+                vid = conn.execute(
+                    select(t.versions.c.id).where(
+                        t.versions.c.publication_id == pub_id,
+                        t.versions.c.content_hash == digest,
+                    )
+                ).scalar_one()
+                return self._version(conn, vid), False
+            if status == "ok":  # the statement shows its latest good title and date
+                conn.execute(
+                    update(t.statements)
+                    .where(t.statements.c.id == statement_id)
+                    .values(title=document.title, published=document.published)
+                )
+            return self._version(conn, vid), True
+
+    def _version_query(self):
+        return (
+            select(
+                t.versions,
+                t.publications.c.statement_id,
+                t.publications.c.source,
+                t.publications.c.url,
+                t.statements.c.series,
+            )
+            .join(t.publications, t.versions.c.publication_id == t.publications.c.id)
+            .join(t.statements, t.publications.c.statement_id == t.statements.c.id)
+        )
+
+    @staticmethod
+    def _row_to_version(row) -> StoredVersion:
+        paragraphs = row.paragraphs
+        if isinstance(paragraphs, str):  # some drivers hand JSON back as text
+            paragraphs = json.loads(paragraphs)
+        return StoredVersion(
+            id=row.id,
+            publication_id=row.publication_id,
+            statement_id=row.statement_id,
+            source=row.source,
+            url=row.url,
+            series=row.series,
+            document=Document(
+                title=row.title,
+                paragraphs=tuple(paragraphs),
+                published=row.published,
+                language=row.language,
+                url=row.url,
+            ),
+            fetched_at=row.fetched_at,
+            status=row.status,
+        )
+
+    def _version(self, conn: Connection, version_id: int) -> StoredVersion:
+        row = conn.execute(self._version_query().where(t.versions.c.id == version_id)).one()
+        return self._row_to_version(row)
+
+    def version(self, version_id: int) -> StoredVersion:
+        with self.engine.connect() as conn:
+            return self._version(conn, version_id)
+
+    def unprocessed_versions(self) -> list[StoredVersion]:
+        """Good versions not yet diffed, oldest publication first (so series links are right)."""
+        q = (
+            self._version_query()
+            .where(t.versions.c.processed_at.is_(None), t.versions.c.status == "ok")
+            .order_by(t.versions.c.published.is_(None), t.versions.c.published, t.versions.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [self._row_to_version(r) for r in conn.execute(q)]
+
+    def mark_processed(self, version_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.versions).where(t.versions.c.id == version_id).values(processed_at=now())
+            )
+
+    def previous_revision(self, version: StoredVersion) -> StoredVersion | None:
+        """The good version of the same publication stored just before this one."""
+        q = (
+            self._version_query()
+            .where(
+                t.versions.c.publication_id == version.publication_id,
+                t.versions.c.id < version.id,
+                t.versions.c.status == "ok",
+            )
+            .order_by(t.versions.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        return self._row_to_version(row) if row else None
+
+    def latest_version(self, publication_id: int) -> StoredVersion | None:
+        q = (
+            self._version_query()
+            .where(t.versions.c.publication_id == publication_id, t.versions.c.status == "ok")
+            .order_by(t.versions.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        return self._row_to_version(row) if row else None
+
+    def previous_in_series(self, version: StoredVersion) -> StoredVersion | None:
+        """Latest good version of the statement published before this one in its series.
+
+        Ordered by publication date, not arrival, so out-of-order backfills link correctly.
+        """
+        if version.published is None:
+            return None
+        prev = (
+            select(t.statements.c.id)
+            .where(
+                t.statements.c.series == version.series,
+                t.statements.c.id != version.statement_id,
+                t.statements.c.published < version.published,
+            )
+            .order_by(t.statements.c.published.desc(), t.statements.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            sid = conn.execute(prev).scalar()
+            if sid is None:
+                return None
+            row = conn.execute(
+                self._version_query()
+                .where(
+                    t.publications.c.statement_id == sid,
+                    t.versions.c.status == "ok",
+                    # prefer a publication in the same language
+                    t.versions.c.language.is_not_distinct_from(version.document.language),
+                )
+                .order_by(t.versions.c.id.desc())
+                .limit(1)
+            ).first()
+        return self._row_to_version(row) if row else None
+
+    def next_in_series(self, version: StoredVersion) -> StoredVersion | None:
+        """The statement published after this one, if it arrived earlier (out-of-order load)."""
+        if version.published is None:
+            return None
+        nxt = (
+            select(t.statements.c.id)
+            .where(
+                t.statements.c.series == version.series,
+                t.statements.c.id != version.statement_id,
+                t.statements.c.published > version.published,
+            )
+            .order_by(t.statements.c.published, t.statements.c.id)
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            sid = conn.execute(nxt).scalar()
+            if sid is None:
+                return None
+            row = conn.execute(
+                self._version_query()
+                .where(t.publications.c.statement_id == sid, t.versions.c.status == "ok")
+                .order_by(t.versions.c.id.desc())
+                .limit(1)
+            ).first()
+        return self._row_to_version(row) if row else None
+
+    def statements_near(self, published: str | None, series: str) -> list[StoredVersion]:
+        """Latest good versions of statements of one series published on the same date."""
+        if published is None:
+            return []
+        q = (
+            self._version_query()
+            .where(t.statements.c.series == series, t.statements.c.published == published)
+            .where(t.versions.c.status == "ok")
+            .order_by(t.versions.c.id.desc())
+        )
+        with self.engine.connect() as conn:
+            return [self._row_to_version(r) for r in conn.execute(q)]
+
+    # -- comparisons ----------------------------------------------------------------------
+    def save_comparison(
+        self, old: StoredVersion, new: StoredVersion, basis: str, diff: Diff
+    ) -> tuple[int, bool]:
+        """Store a diff and its changes once per (old, new) pair. Returns (id, created)."""
+        data = diff.to_json()
+        with self.engine.begin() as conn:
+            found = conn.execute(
+                select(t.comparisons.c.id).where(
+                    t.comparisons.c.old_version_id == old.id,
+                    t.comparisons.c.new_version_id == new.id,
+                )
+            ).scalar()
+            if found is not None:
+                return found, False
+            try:
+                with conn.begin_nested():
+                    cid = conn.execute(
+                        insert(t.comparisons).values(
+                            old_version_id=old.id,
+                            new_version_id=new.id,
+                            basis=basis,
+                            substantive=len(diff.substantive),
+                            cosmetic=len(diff.cosmetic),
+                            diff=data,
+                            created_at=now(),
+                        )
+                    ).inserted_primary_key[0]
+            except IntegrityError:
+                return conn.execute(
+                    select(t.comparisons.c.id).where(
+                        t.comparisons.c.old_version_id == old.id,
+                        t.comparisons.c.new_version_id == new.id,
+                    )
+                ).scalar_one(), False
+            if diff.changes:
+                conn.execute(
+                    insert(t.changes),
+                    [
+                        {
+                            "comparison_id": cid,
+                            "seq": i,
+                            "kind": c.kind,
+                            "significance": c.significance,
+                            "old_text": c.old,
+                            "new_text": c.new,
+                            "inserted": c.inserted,
+                            "deleted": c.deleted,
+                            "themes": c.themes,
+                        }
+                        for i, c in enumerate(diff.changes)
+                    ],
+                )
+        return cid, True
+
+    def comparison(self, comparison_id: int) -> dict:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.comparisons).where(t.comparisons.c.id == comparison_id)
+            ).one()
+        data = dict(row._mapping)
+        if isinstance(data["diff"], str):
+            data["diff"] = json.loads(data["diff"])
+        return data
+
+    def counts(self) -> dict[str, int]:
+        names = ("statements", "publications", "versions", "comparisons", "messages", "deliveries")
+        with self.engine.connect() as conn:
+            return {
+                n: conn.execute(select(func.count()).select_from(t.metadata.tables[n])).scalar()
+                for n in names
+            }

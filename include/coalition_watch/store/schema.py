@@ -1,0 +1,176 @@
+"""Tables of the project store. One MetaData; `Store.migrate()` creates or upgrades it.
+
+statements   a logical document (one communiqué), with its series
+publications one place a statement is published (source + URL); several per statement
+versions     one distinct extracted content of a publication (content hash), validators, raw ref
+blobs        raw fetched bodies, content-addressed (sha256 of the raw bytes), zlib-compressed
+comparisons  a diff between two versions: revision (same publication), series (last meeting)
+             or variant (two publications of one statement)
+changes      the changes of a comparison, one row per change
+http_cache   conditional-GET validators per URL
+source_state health per source, so a source going down alerts once and recovering once
+messages     rendered messages (the outbox), deliveries: the ledger (see deliver/)
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+schema_info = Table(
+    "schema_info",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("migrated_at", DateTime(timezone=True), nullable=False),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("series", String(64), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("published", String(10), nullable=True, index=True),  # ISO date
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+)
+
+publications = Table(
+    "publications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("statement_id", ForeignKey("statements.id"), nullable=False, index=True),
+    Column("source", String(64), nullable=False),
+    Column("url", String(2048), nullable=False, unique=True),
+    Column("language", String(8), nullable=True),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+)
+
+versions = Table(
+    "versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("publication_id", ForeignKey("publications.id"), nullable=False, index=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("published", String(10), nullable=True),
+    Column("language", String(8), nullable=True),
+    Column("paragraphs", JSON, nullable=False),
+    Column("raw_sha256", String(64), ForeignKey("blobs.sha256"), nullable=True),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("etag", String(512), nullable=True),
+    Column("last_modified", String(64), nullable=True),
+    # "ok" or "quarantined" (suspected layout break: never compared, never alerted)
+    Column("status", String(16), nullable=False, default="ok"),
+    Column("status_reason", Text, nullable=True),
+    Column("processed_at", DateTime(timezone=True), nullable=True),  # diffed and enqueued
+    # Concurrent polls of one page must not store the same content twice.
+    UniqueConstraint("publication_id", "content_hash", name="uq_version_content"),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("content_type", String(128), nullable=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+)
+
+comparisons = Table(
+    "comparisons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("old_version_id", ForeignKey("versions.id"), nullable=False),
+    Column("new_version_id", ForeignKey("versions.id"), nullable=False, index=True),
+    Column("basis", String(16), nullable=False),  # revision | series | variant
+    Column("substantive", Integer, nullable=False),
+    Column("cosmetic", Integer, nullable=False),
+    Column("diff", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("old_version_id", "new_version_id", name="uq_comparison_pair"),
+)
+
+changes = Table(
+    "changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("comparison_id", ForeignKey("comparisons.id"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("significance", String(16), nullable=False),
+    Column("old_text", Text, nullable=True),
+    Column("new_text", Text, nullable=True),
+    Column("inserted", JSON, nullable=False),
+    Column("deleted", JSON, nullable=False),
+    Column("themes", JSON, nullable=False),
+)
+
+http_cache = Table(
+    "http_cache",
+    metadata,
+    Column("url", String(2048), primary_key=True),
+    Column("etag", String(512), nullable=True),
+    Column("last_modified", String(64), nullable=True),
+    Column("content_sha256", String(64), nullable=True),
+    Column("checked_at", DateTime(timezone=True), nullable=False),
+)
+
+source_state = Table(
+    "source_state",
+    metadata,
+    Column("source", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),  # up | down
+    Column("since", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("last_poll_at", DateTime(timezone=True), nullable=True),
+    Column("last_score", Float, nullable=True),
+)
+
+# The outbox: a message is rendered once and stored before anything is sent.
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of (event, template, channel, recipient)
+    Column("event", String(256), nullable=False, index=True),  # e.g. "comparison:12", "digest:2026-11-23"
+    Column("template", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),  # email | slack
+    Column("recipient", String(320), nullable=False),
+    Column("subject", Text, nullable=True),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The ledger: one row per (message, recipient, channel); the key makes re-runs idempotent.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("message_id", ForeignKey("messages.id"), primary_key=True),
+    Column("recipient", String(320), primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("status", String(16), nullable=False),  # queued | sending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("external_id", String(256), nullable=True),  # Slack ts / SMTP Message-ID
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+)

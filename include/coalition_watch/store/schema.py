@@ -150,7 +150,8 @@ messages = Table(
     "messages",
     metadata,
     Column("id", String(64), primary_key=True),  # sha256 of (event, template, channel, recipient)
-    Column("event", String(256), nullable=False, index=True),  # e.g. "comparison:12", "digest:2026-11-23"
+    # e.g. "comparison:12", "digest:2026-11-23"
+    Column("event", String(256), nullable=False, index=True),
     Column("template", String(64), nullable=False),
     Column("channel", String(16), nullable=False),  # email | slack
     Column("recipient", String(320), nullable=False),

@@ -1,0 +1,24 @@
+"""Where configuration comes from: packaged defaults, overridden by a deployment.
+
+Configuration is data (YAML files); secrets never live here, only connection ids.
+A deployment points COALITION_WATCH_CONFIG_DIR at its own directory; any file it
+holds replaces the packaged file of the same name.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGED_CONFIG = Path(__file__).parent / "config"
+CONFIG_DIR_ENV = "COALITION_WATCH_CONFIG_DIR"
+# When set, every http(s) request goes to this local replay server instead (demo, tests).
+REPLAY_URL_ENV = "COALITION_WATCH_REPLAY_URL"
+
+
+def config_path(name: str) -> Path:
+    """The deployment's file `name` if it has one, else the packaged default."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override and (Path(override) / name).is_file():
+        return Path(override) / name
+    return PACKAGED_CONFIG / name

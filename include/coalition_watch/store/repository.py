@@ -185,9 +185,7 @@ class Store:
         """
         digest = content_hash(document.paragraphs)
         with self.engine.begin() as conn:
-            pub = conn.execute(
-                select(t.publications).where(t.publications.c.url == url)
-            ).first()
+            pub = conn.execute(select(t.publications).where(t.publications.c.url == url)).first()
             if pub is None:
                 if statement_id is None:
                     statement_id = conn.execute(
@@ -482,3 +480,22 @@ class Store:
                 n: conn.execute(select(func.count()).select_from(t.metadata.tables[n])).scalar()
                 for n in names
             }
+
+    def attach_publication(self, publication_id: int, statement_id: int) -> None:
+        """Move a publication under another statement (it is a repost), dropping its own."""
+        with self.engine.begin() as conn:
+            old = conn.execute(
+                select(t.publications.c.statement_id).where(t.publications.c.id == publication_id)
+            ).scalar_one()
+            if old == statement_id:
+                return
+            conn.execute(
+                update(t.publications)
+                .where(t.publications.c.id == publication_id)
+                .values(statement_id=statement_id)
+            )
+            others = conn.execute(
+                select(func.count()).where(t.publications.c.statement_id == old)
+            ).scalar()
+            if not others:
+                conn.execute(t.statements.delete().where(t.statements.c.id == old))

@@ -1,0 +1,116 @@
+"""The pipeline's units of work, as plain functions: one per Airflow task or CLI command.
+
+Each job opens the store, loads configuration, does one thing and returns a JSON-friendly
+report. DAG files call these and nothing else, so everything here is testable without
+Airflow.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+
+from coalition_watch.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+LINK_BASE_ENV = "COALITION_WATCH_LINK_BASE"  # public URL of the UI, for "see the full diff"
+HORIZON_ENV = "COALITION_WATCH_ALERT_HORIZON_DAYS"
+DEFAULT_HORIZON_DAYS = 30
+
+
+def store_for(db_url: str | None = None) -> Store:
+    store = open_store(db_url)
+    store.check_schema()
+    return store
+
+
+def enabled_sources(source_ids: Iterable[str] | None = None):
+    from coalition_watch.errors import BadInput
+    from coalition_watch.sources import load_sources
+
+    sources = [s for s in load_sources() if s.enabled]
+    if source_ids:
+        wanted = set(source_ids)
+        unknown = wanted - {s.id for s in sources}
+        if unknown:
+            raise BadInput(f"unknown or disabled source id(s): {', '.join(sorted(unknown))}")
+        sources = [s for s in sources if s.id in wanted]
+    return sources
+
+
+def poll_sources(source_ids: Iterable[str] | None = None, *, db_url: str | None = None):
+    """Poll each source once; a failing source never stops the others."""
+    from coalition_watch.deliver import enqueue_operator_alert
+    from coalition_watch.poll import make_client, poll_source
+
+    store = store_for(db_url)
+    outcomes = []
+    for source in enabled_sources(source_ids):
+        outcome = poll_source(store, source, make_client(source))
+        outcomes.append(outcome)
+        for alert in outcome.operator_alerts():
+            enqueue_operator_alert(store, **alert)
+    return outcomes
+
+
+def subscribers(known_sources: Sequence[str] | None = None):
+    from coalition_watch.sources import load_sources
+    from coalition_watch.subscriptions import load_subscriptions
+    from coalition_watch.themes import load_themes
+
+    if known_sources is None:
+        known_sources = [s.id for s in load_sources()]
+    return load_subscriptions(known_themes=load_themes().ids, known_sources=known_sources)
+
+
+def horizon_days() -> int | None:
+    raw = os.environ.get(HORIZON_ENV)
+    if raw is None:
+        return DEFAULT_HORIZON_DAYS
+    return int(raw) if raw.strip() not in ("", "none") else None
+
+
+def process_versions(*, mode: str = "normal", db_url: str | None = None):
+    """Diff, classify and queue alerts for every version stored since the last run."""
+    from coalition_watch.classify import Classifier
+    from coalition_watch.process import Processor
+    from coalition_watch.themes import load_themes
+
+    processor = Processor(
+        store_for(db_url),
+        Classifier(load_themes()),
+        subscribers(),
+        link_base=os.environ.get(LINK_BASE_ENV),
+        horizon_days=horizon_days(),
+    )
+    return processor.run(mode)
+
+
+def deliver_messages(
+    *,
+    db_url: str | None = None,
+    transports: str | Mapping = "hooks",
+    email_conn_id: str = "smtp_default",
+    slack_conn_id: str = "slack_api_default",
+):
+    """Send what the outbox holds; the ledger makes a re-run send nothing twice."""
+    from coalition_watch.deliver import deliver_pending
+    from coalition_watch.deliver.transports import hook_transports
+
+    if transports == "hooks":
+        transports = hook_transports(email_conn_id=email_conn_id, slack_conn_id=slack_conn_id)
+    return deliver_pending(store_for(db_url), transports)
+
+
+def queue_digest(period_key: str, *, db_url: str | None = None) -> int:
+    from coalition_watch.deliver import enqueue_digest
+
+    return enqueue_digest(store_for(db_url), subscribers(), period_key=period_key)
+
+
+def housekeeping(*, raw_days: int, ledger_days: int, db_url: str | None = None) -> dict:
+    from coalition_watch.store.housekeeping import housekeep
+
+    return housekeep(store_for(db_url), raw_days=raw_days, ledger_days=ledger_days).to_json()

@@ -126,7 +126,7 @@ class Processor:
             raise ValueError(f"alert mode {mode!r} is not one of {', '.join(ALERT_MODES)}")
         report = ProcessReport()
         for version in self.store.unprocessed_versions():
-            self._process(version, mode, report)
+            self._process(version, version.alert_mode or mode, report)
             self.store.mark_processed(version.id)
             report.processed += 1
         return report

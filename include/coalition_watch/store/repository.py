@@ -53,6 +53,7 @@ class StoredVersion:
     document: Document
     fetched_at: datetime
     status: str
+    alert_mode: str | None = None
 
     @property
     def published(self) -> str | None:
@@ -176,6 +177,7 @@ class Store:
         status: str = "ok",
         status_reason: str | None = None,
         statement_id: int | None = None,
+        alert_mode: str | None = None,
     ) -> tuple[StoredVersion, bool]:
         """Store a version unless the publication already has this content.
 
@@ -230,6 +232,7 @@ class Store:
                             last_modified=last_modified,
                             status=status,
                             status_reason=status_reason,
+                            alert_mode=alert_mode,
                         )
                     ).inserted_primary_key[0]
             except IntegrityError:
@@ -282,6 +285,7 @@ class Store:
             ),
             fetched_at=row.fetched_at,
             status=row.status,
+            alert_mode=row.alert_mode,
         )
 
     def _version(self, conn: Connection, version_id: int) -> StoredVersion:

@@ -114,3 +114,35 @@ def housekeeping(*, raw_days: int, ledger_days: int, db_url: str | None = None) 
     from coalition_watch.store.housekeeping import housekeep
 
     return housekeep(store_for(db_url), raw_days=raw_days, ledger_days=ledger_days).to_json()
+
+
+def source_ids() -> list[str]:
+    from coalition_watch.sources import load_sources
+
+    return [s.id for s in load_sources()]
+
+
+def series_ids() -> list[str]:
+    from coalition_watch.series import SERIES
+
+    return list(SERIES)
+
+
+def backfill_request(params) -> dict:
+    """Validate a backfill's parameters; returns the request as JSON for the next task."""
+    from dataclasses import asdict
+
+    from coalition_watch.backfill import BackfillRequest
+
+    request = BackfillRequest.from_params(
+        params, known_sources=source_ids(), known_series=series_ids()
+    )
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(request).items()}
+
+
+def backfill_process(request: dict, *, run_id: str, db_url: str | None = None) -> dict:
+    """Diff what the backfill stored; in digest mode, one summary per subscriber."""
+    report = process_versions(db_url=db_url).to_json()
+    if request["alert_mode"] == "digest":
+        report["digests"] = queue_digest(f"backfill:{run_id}", db_url=db_url)
+    return report

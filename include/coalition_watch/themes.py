@@ -132,7 +132,7 @@ def load_themes(path: Path | str | None = None) -> Taxonomy:
     path = Path(path) if path is not None else default_path()
     file = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
     except FileNotFoundError:
         raise ConfigError(file, None, "file not found") from None
     except OSError as exc:
@@ -140,6 +140,21 @@ def load_themes(path: Path | str | None = None) -> Taxonomy:
     except yaml.YAMLError as exc:
         raise ConfigError(file, None, f"not valid YAML: {_one_line(exc)}") from None
     return parse_taxonomy(raw, file)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (YAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def parse_taxonomy(raw: object, file: str) -> Taxonomy:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-
 from coalition_watch.classify import Classifier
 from coalition_watch.themes import load_themes
 
@@ -76,6 +75,8 @@ def load_cases(directory: Path) -> list[tuple[str, str, list[str]]]:
     cases = []
     for path in sorted(directory.glob("*.yaml")):
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict) or "sentences" not in raw:
+            continue  # other fixtures live alongside (seed_bodies.yaml)
         language = raw["language"]
         for item in raw["sentences"]:
             cases.append((language, item["text"], list(item["themes"])))

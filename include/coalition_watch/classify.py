@@ -33,16 +33,21 @@ _TYPOGRAPHY = str.maketrans(
         **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-"),
     }
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-ZÄÖÜ0-9])")
+# No split after initials and common abbreviations: "U.S. Secretary", "Mr. Blinken".
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\b[A-Z]\.[A-Z]\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bNo\.)"
+    r"\s+(?=[\"'(\[]?[A-ZÄÖÜ0-9])"
+)
 _WORD = re.compile(r"[a-zäöüß]+")
 _GERMAN = frozenset(
-    "der die das und mit für nicht ist sind den dem des ein eine einer sich auf von "
-    "zu im wir auch über bei nach wird werden".split()
-)
+    ("der", "die", "das", "und", "mit", "für", "nicht", "ist", "sind", "den", "dem", "des",
+     "ein", "eine", "einer", "sich", "auf", "von", "zu", "im", "wir", "auch", "über", "bei",
+     "nach", "wird", "werden")
+)  # fmt: skip
 _ENGLISH = frozenset(
-    "the and of to in is are for with on that this their its by from be which as "
-    "we our will has have".split()
-)
+    ("the", "and", "of", "to", "in", "is", "are", "for", "with", "on", "that", "this",
+     "their", "its", "by", "from", "be", "which", "as", "we", "our", "will", "has", "have")
+)  # fmt: skip
 
 
 def guess_language(text: str) -> str | None:
@@ -118,7 +123,10 @@ class Classifier:
 
         hits = {t.id: self._find(t.applicable(languages), text) for t in self.taxonomy}
         claimed = [
-            (theme_id, h.start, h.end) for theme_id, hs in hits.items() for h in hs if h.indicator.claims
+            (theme_id, h.start, h.end)
+            for theme_id, hs in hits.items()
+            for h in hs
+            if h.indicator.claims
         ]
         results = []
         for theme in self.taxonomy:

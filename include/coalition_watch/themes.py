@@ -308,10 +308,8 @@ def _phrase_regex(
             suffix = r"\w*"
         else:
             suffix = _SUFFIXES[language] if inflect else ""
-        if open_start:
-            start = r"\w*"
-        else:
-            start = "" if parts else r"(?<!\w)"  # later words may be joined: countermessaging
+        # Only the first word needs a boundary before it; later ones may be joined on.
+        start = r"\w*" if open_start else ("" if parts else r"(?<!\w)")
         parts.append(f"{start}{body}{suffix}")
     return r"[\s\-]*".join(parts) + r"(?!\w)"
 

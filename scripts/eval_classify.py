@@ -54,7 +54,7 @@ class Report:
     sentences: dict[str, int] = field(default_factory=dict)
     confusions: Counter = field(default_factory=Counter)
     spurious: Counter = field(default_factory=Counter)
-    missed: Counter = field(default_factory=Counter)
+    missed_alone: Counter = field(default_factory=Counter)
     errors: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
 
     def failures(self) -> list[str]:
@@ -105,7 +105,8 @@ def evaluate(classifier: Classifier, cases: list[tuple[str, str, list[str]]]) ->
                 lang.fn += 1
         missed, extra = gold - predicted, predicted - gold
         for expected in missed:
-            report.missed[expected] += 1
+            if not extra:
+                report.missed_alone[expected] += 1
             for got in extra:
                 report.confusions[(expected, got)] += 1
         for got in extra:
@@ -132,19 +133,12 @@ def print_report(report: Report, show_errors: bool) -> None:
     print("confusion (expected -> predicted instead, same sentence):")
     for (expected, got), n in report.confusions.most_common(10) or [(("none", "none"), 0)]:
         print(f"  {expected} -> {got}: {n}")
-    print("missed without a substitute:", dict(report.missed - _expected_counts(report)))
-    print("spurious:", dict(report.spurious.most_common()))
+    print("missed, nothing predicted instead:", dict(report.missed_alone.most_common()))
+    print("spurious (predicted, not expected):", dict(report.spurious.most_common()))
     if show_errors:
         print()
         for text, gold, predicted in report.errors:
             print(f"- {text}\n    expected {gold}, got {predicted}")
-
-
-def _expected_counts(report: Report) -> Counter:
-    substituted: Counter = Counter()
-    for (expected, _), n in report.confusions.items():
-        substituted[expected] = max(substituted[expected], n)
-    return substituted
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -205,3 +205,27 @@ def test_evaluation_meets_the_targets():
     assert figures["micro_f1"]["en"] >= 0.90
     assert figures["micro_f1"]["de"] >= 0.85
     assert min(figures["themes"].values()) >= 0.75
+
+
+def test_a_theme_added_in_a_deployment_file_is_used_by_the_classifier(tmp_path):
+    path = tmp_path / "themes.yaml"
+    path.write_text(
+        """
+themes:
+  - id: maritime
+    label: Maritime security
+    description: Daesh/ISIS activity at sea.
+    indicators:
+      en: [maritime, naval, interdiction]
+      de: [maritim*, Marine]
+    weak:
+      en: [ports, vessels]
+    claims:
+      - "re:Combined Maritime Forces"
+""",
+        encoding="utf-8",
+    )
+    classifier = Classifier(load_themes(path))
+    (match,) = classifier.classify("Naval interdiction of smuggling vessels continued.", "en")
+    assert (match.id, match.evidence) == ("maritime", ("Naval", "interdiction", "vessels"))
+    assert ids(classifier.classify("Die maritime Lage bleibt ruhig.", "de")) == ["maritime"]

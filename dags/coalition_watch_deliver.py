@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, dag, task
+
 from coalition_watch import jobs
 from coalition_watch.assets import OUTBOX_URI
 from coalition_watch.incidents import dag_defaults

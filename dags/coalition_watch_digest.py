@@ -13,6 +13,7 @@ import os
 
 import pendulum
 from airflow.sdk import Asset, CronTriggerTimetable, dag, task
+
 from coalition_watch import jobs
 from coalition_watch.assets import OUTBOX_URI
 from coalition_watch.incidents import dag_defaults

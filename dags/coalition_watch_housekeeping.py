@@ -13,6 +13,7 @@ import os
 
 import pendulum
 from airflow.sdk import dag, task
+
 from coalition_watch import jobs
 from coalition_watch.incidents import dag_defaults
 

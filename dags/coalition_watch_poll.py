@@ -20,6 +20,7 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
+
 from coalition_watch import jobs
 from coalition_watch.assets import NEW_VERSIONS_URI
 from coalition_watch.incidents import dag_defaults

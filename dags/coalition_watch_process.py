@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Asset, dag, task
+
 from coalition_watch import jobs
 from coalition_watch.assets import NEW_VERSIONS_URI, OUTBOX_URI
 from coalition_watch.incidents import dag_defaults

@@ -21,6 +21,7 @@ def main() -> int:
         marker.touch()
 
     from airflow.models.pool import Pool
+
     from coalition_watch import jobs
     from coalition_watch.store import open_store
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
 from coalition_watch.classify import Classifier
 from coalition_watch.themes import load_themes
 

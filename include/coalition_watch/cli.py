@@ -94,7 +94,7 @@ def cmd_themes(args) -> int:
     from coalition_watch.themes import load_themes
 
     taxonomy = load_themes()
-    rows = [theme.to_json() for theme in taxonomy]
+    rows = taxonomy.to_json()
     if args.json:
         _print_json(rows)
         return EXIT_OK

@@ -137,7 +137,8 @@ def backfill_request(params) -> dict:
     request = BackfillRequest.from_params(
         params, known_sources=source_ids(), known_series=series_ids()
     )
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(request).items()}
+    fields = asdict(request)
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()}
 
 
 def backfill_process(request: dict, *, run_id: str, db_url: str | None = None) -> dict:

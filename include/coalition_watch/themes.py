@@ -26,12 +26,12 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from coalition_watch.errors import ConfigError
+from coalition_watch.settings import config_path
 
 ENV_VAR = "COALITION_WATCH_THEMES"
 LANGUAGES = ("en", "de", "any")
@@ -120,11 +120,12 @@ class Taxonomy:
 
 
 def default_path() -> Path:
-    """The taxonomy in use: $COALITION_WATCH_THEMES if set, else the packaged file."""
+    """The taxonomy in use: $COALITION_WATCH_THEMES if set, else the deployment's config
+    directory or the packaged file (see `settings.config_path`)."""
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override)
-    return Path(str(resources.files("coalition_watch") / "config" / "themes.yaml"))
+    return config_path("themes.yaml")
 
 
 def load_themes(path: Path | str | None = None) -> Taxonomy:

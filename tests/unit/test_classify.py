@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from coalition_watch.classify import Classifier, guess_language, split_sentences
 from coalition_watch.model import Change
 from coalition_watch.themes import load_themes

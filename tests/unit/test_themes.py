@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from coalition_watch.errors import ConfigError
 from coalition_watch.themes import ENV_VAR, load_themes
 

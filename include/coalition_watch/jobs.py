@@ -147,3 +147,43 @@ def backfill_process(request: dict, *, run_id: str, db_url: str | None = None) -
     if request["alert_mode"] == "digest":
         report["digests"] = queue_digest(f"backfill:{run_id}", db_url=db_url)
     return report
+
+
+def backfill_ingest(request: dict, *, db_url: str | None = None) -> list[int]:
+    """Store the statements a backfill asks for; returns the ids of the new versions.
+
+    Versions carry the backfill's alert mode; re-ingesting known content adds nothing.
+    """
+    from coalition_watch.backfill import resolve_replay_file
+    from coalition_watch.demo import REPLAY_ROOT
+    from coalition_watch.extract import extract_path
+    from coalition_watch.poll import ingest_document, ingest_range, ingest_url
+
+    store = store_for(db_url)
+    mode, series = request["alert_mode"], request.get("series")
+    if request.get("replay_file"):
+        path = resolve_replay_file(REPLAY_ROOT, request["replay_file"])
+        document = extract_path(path)
+        url = replay_url(path) or f"replay:{path.relative_to(REPLAY_ROOT).as_posix()}"
+        version, created = ingest_document(
+            store,
+            source=request.get("source") or "replay",
+            url=url,
+            document=document,
+            raw=path.read_bytes(),
+            series=series,
+            alert_mode=mode,
+        )
+        return [version.id] if created else []
+    if request.get("url"):
+        return ingest_url(store, request["url"], source_id=request.get("source"),
+                          series=series, alert_mode=mode)
+    return ingest_range(store, request["source"], request["start"], request["end"],
+                        series=series, alert_mode=mode)
+
+
+def replay_url(path) -> str | None:
+    """The real URL a page of the replay archive was recorded from, if the index knows it."""
+    from coalition_watch.testing.replay_index import url_of
+
+    return url_of(path)

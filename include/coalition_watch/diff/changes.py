@@ -36,7 +36,7 @@ def build_changes(
         s = old[i]
         change = Change(
             "removed",
-            "substantive",
+            _standalone_significance(s, eq),
             s.text.display,
             None,
             deleted=[s.text.display],
@@ -47,7 +47,7 @@ def build_changes(
         s = new[j]
         change = Change(
             "added",
-            "substantive",
+            _standalone_significance(s, eq),
             None,
             s.text.display,
             inserted=[s.text.display],
@@ -71,6 +71,11 @@ def build_changes(
         ordered.append(((first_sentence.get(news[0], 0), 0, olds[0]), change))
     ordered.sort(key=lambda pair: pair[0])
     return [change for _, change in ordered]
+
+
+def _standalone_significance(sentence: Sentence, eq: Equivalences) -> str:
+    """An added or removed sentence matters, unless it is page furniture."""
+    return "cosmetic" if eq.is_furniture(sentence.text.display) else "substantive"
 
 
 def is_paragraph_change(change: Change) -> bool:

@@ -60,6 +60,7 @@ class Equivalences:
     """The cosmetic rules, ready to apply."""
 
     punctuation_is_cosmetic: bool
+    furniture_max_words: int
     fold_diacritics: bool
     markup_characters: frozenset[str]
     numbering: tuple[re.Pattern[str], ...]
@@ -81,6 +82,13 @@ class Equivalences:
             if stripped != paragraph:
                 return stripped
         return paragraph
+
+    def is_furniture(self, text: str) -> bool:
+        """A short line that does not read as a sentence: a heading, a page link."""
+        words = text.split()
+        return len(words) <= self.furniture_max_words and not text.rstrip().endswith(
+            (".", "!", "?", ";", ":")
+        )
 
     def word_key(self, word: str) -> str:
         """Fold one raw token: quotes, dashes, case, accents, British spelling."""
@@ -314,6 +322,7 @@ def _default() -> Equivalences:
 
 _KNOWN_KEYS = {
     "punctuation_is_cosmetic",
+    "furniture_max_words",
     "fold_diacritics",
     "markup_characters",
     "numbering_patterns",
@@ -357,6 +366,7 @@ def _build(name: str, text: str) -> Equivalences:
 
     eq = Equivalences(
         punctuation_is_cosmetic=bool(data.get("punctuation_is_cosmetic", True)),
+        furniture_max_words=int(data.get("furniture_max_words", 0)),
         fold_diacritics=bool(data.get("fold_diacritics", True)),
         markup_characters=frozenset(str(data.get("markup_characters", ""))),
         numbering=tuple(numbering),

@@ -64,7 +64,8 @@ class Text:
 def diff_words(old: Text, new: Text, eq: Equivalences) -> WordDiff:
     """Changed spans between two texts and whether any of them is more than cosmetic."""
     a, b = old.content(eq), new.content(eq)
-    matcher = SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False)
+    keys_a, keys_b = _keys_with_days_resolved(a, b)
+    matcher = SequenceMatcher(None, keys_a, keys_b, autojunk=False)
     ops = _absorb_coincidences(matcher.get_opcodes(), a)
     inserted: list[str] = []
     deleted: list[str] = []
@@ -81,6 +82,22 @@ def diff_words(old: Text, new: Text, eq: Equivalences) -> WordDiff:
         if new_span:
             inserted.append(new.display[new_span[0].start : new_span[-1].end])
     return WordDiff(inserted, deleted, substantive)
+
+
+def _keys_with_days_resolved(
+    a: tuple[Token, ...], b: tuple[Token, ...]
+) -> tuple[list[str], list[str]]:
+    """Give "yesterday" the key of the date it stands for when the other side names it."""
+    keys_a, keys_b = [t.key for t in a], [t.key for t in b]
+    for mine, keys, theirs in ((a, keys_a, b), (b, keys_b, a)):
+        for k, token in enumerate(mine):
+            if token.day is None or token.key.startswith("="):
+                continue  # only relative words ("yesterday") borrow a date's key
+            for other in theirs:
+                if other.key.startswith("=") and same_day(token.day, other.day):
+                    keys[k] = other.key
+                    break
+    return keys_a, keys_b
 
 
 def _absorb_coincidences(

@@ -23,7 +23,7 @@ from coalition_watch.normalize import clean_display
 
 # Two documents scoring at least this are publications of one statement. Re-edits by
 # another publisher score above 0.9; consecutive meetings' communiqués, which reuse
-# much wording, score around 0.5 (the 2020 and 2021 Small Group seeds: see the tests).
+# much wording, score around 0.6 (0.63 for the 2020 and 2021 Small Group seeds).
 SAME_STATEMENT_THRESHOLD = 0.8
 
 # Words a translation keeps: numbers, acronyms, names written with capitals mid-sentence.
@@ -86,9 +86,7 @@ def _neutral_marks(doc: Document) -> Counter:
     return Counter(m.group() for m in _NEUTRAL.finditer(text))
 
 
-def compare_publications(
-    a: Document, b: Document, rules: Equivalences | None = None
-) -> Variants:
+def compare_publications(a: Document, b: Document, rules: Equivalences | None = None) -> Variants:
     """Score two publications and, when they are one statement, list their variants."""
     eq = rules or load_equivalences()
     score = same_statement(a, b, eq)

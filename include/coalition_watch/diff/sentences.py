@@ -107,7 +107,9 @@ _SENTENCE_OPENERS = frozenset(
         "participants",
     ]
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(
+    r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s+(?:[\"'\u201c\u2018(\[]?[A-Z0-9]|\([a-z]{1,4}\)))"
+)
 _ENUMERATOR = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,6})$", re.IGNORECASE)
 _DOTTED = re.compile(r"(?:\b[A-Za-z]\.)+$")
 

@@ -42,6 +42,8 @@ _DASHES = str.maketrans(dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u
 _LINKING_WORDS = frozenset({"of", "and", "the", "for", "to", "on", "in", "&"})
 # A canonical key that stands for a rule, never for a word a text could contain.
 _RULE_MARK = "="
+# Sentences whose tokens are remembered between calls (a few statements' worth).
+_MAX_MEMO = 50_000
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class Equivalences:
     relative_days: dict[str, int]
     months: dict[str, int]
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    _sentences: dict = field(default_factory=dict, compare=False, repr=False)
+    _phrase_starts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def strip_numbering(self, paragraph: str) -> str:
         """The paragraph without a leading "1." / "(a)" / bullet."""
@@ -116,6 +120,18 @@ class Equivalences:
 
     def tokens(self, text: str, published: str | None = None) -> list[Token]:
         """Comparison tokens of display `text` (already `clean_display`ed)."""
+        # two versions of a statement share most sentences: tokenise each once
+        memo = (text, published)
+        cached = self._sentences.get(memo)
+        if cached is not None:
+            return list(cached)
+        if len(self._sentences) > _MAX_MEMO:
+            self._sentences.clear()
+        result = self._tokens(text, published)
+        self._sentences[memo] = tuple(result)
+        return result
+
+    def _tokens(self, text: str, published: str | None) -> list[Token]:
         raw = [
             (m.group(), m.start(), m.end())
             for m in _TOKEN.finditer(text)
@@ -144,7 +160,10 @@ class Equivalences:
     def _longest_phrase_at(
         self, raw: list[tuple[str, int, int]], keys: list[str], i: int
     ) -> tuple[int, str] | None:
-        for length in range(min(self.longest_phrase, len(raw) - i), 0, -1):
+        longest = self._phrase_starts.get(keys[i])
+        if longest is None:
+            return None
+        for length in range(min(longest, len(raw) - i), 0, -1):
             for canonical, capitals in self.phrases.get(tuple(keys[i : i + length]), ()):
                 if capitals is None or tuple(w for w, _, _ in raw[i : i + length]) == capitals:
                     return length, canonical
@@ -180,6 +199,9 @@ class Equivalences:
         return out
 
     def _date_at(self, tokens: list[Token], i: int, pub: dt.date | None) -> tuple[int, str] | None:
+        first = tokens[i].key
+        if first not in self.months and not first.isdigit():
+            return None
         keys = [t.key for t in tokens[i : i + 5]]
         # "March 30, 2021" / "March 30 2021" / "March 30"
         if keys and keys[0] in self.months and len(keys) > 1 and _is_day(keys[1]):
@@ -394,6 +416,7 @@ def _build(name: str, text: str) -> Equivalences:
             keys = tuple(eq.word_key(w) for w in raw)
             capitals = raw if variant.isupper() and "." not in variant else None
             eq.phrases.setdefault(keys, []).append((_RULE_MARK + canonical, capitals))
+            eq._phrase_starts[keys[0]] = max(eq._phrase_starts.get(keys[0], 0), len(keys))
             longest = max(longest, len(keys))
     object.__setattr__(eq, "longest_phrase", longest)
     return eq

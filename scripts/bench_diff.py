@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
 from coalition_watch.diff import diff_documents, load_equivalences, split_sentences
 from coalition_watch.model import Change, Document
 from coalition_watch.normalize import fold

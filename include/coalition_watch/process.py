@@ -25,7 +25,7 @@ from typing import Literal
 from coalition_watch.classify import Classifier
 from coalition_watch.deliver import enqueue_alert
 from coalition_watch.diff import diff_documents
-from coalition_watch.identity import same_statement
+from coalition_watch.identity import SAME_STATEMENT_THRESHOLD, same_statement
 from coalition_watch.model import Alert, Diff, StatementRef
 from coalition_watch.store import Store, StoredVersion
 
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 AlertMode = Literal["normal", "digest", "quiet"]
 ALERT_MODES: tuple[str, ...] = ("normal", "digest", "quiet")
-SAME_STATEMENT_MIN = 0.8  # identity score above which two publications are one statement
 
 
 @dataclass
@@ -190,7 +189,7 @@ class Processor:
         for other in self.store.statements_near(version.published, version.series):
             if other.statement_id == version.statement_id or other.source == version.source:
                 continue
-            if same_statement(other.document, version.document) >= SAME_STATEMENT_MIN:
+            if same_statement(other.document, version.document) >= SAME_STATEMENT_THRESHOLD:
                 return other
         return None
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from coalition_watch.diff import diff_documents
 from coalition_watch.model import Document
 

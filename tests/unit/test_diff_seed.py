@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from coalition_watch.diff import diff_documents, is_paragraph_change
 from coalition_watch.diff.align import prepare
 from coalition_watch.diff.equivalence import load_equivalences

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from coalition_watch.errors import BadInput
 from coalition_watch.identity import SAME_STATEMENT_THRESHOLD, compare_publications, same_statement
 from coalition_watch.model import Document

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from coalition_watch.series import SERIES, infer_series
 
 

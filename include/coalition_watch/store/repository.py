@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, update
@@ -399,13 +399,20 @@ class Store:
             ).first()
         return self._row_to_version(row) if row else None
 
-    def statements_near(self, published: str | None, series: str) -> list[StoredVersion]:
-        """Latest good versions of statements of one series published on the same date."""
+    def statements_near(
+        self, published: str | None, series: str, days: int = 3
+    ) -> list[StoredVersion]:
+        """Good versions of statements of one series published within `days` of a date.
+
+        Reposts (an embassy a day later, a co-host's copy) land in this window.
+        """
         if published is None:
             return []
+        day = date.fromisoformat(published)
+        lo, hi = (day - timedelta(days=days)).isoformat(), (day + timedelta(days=days)).isoformat()
         q = (
             self._version_query()
-            .where(t.statements.c.series == series, t.statements.c.published == published)
+            .where(t.statements.c.series == series, t.statements.c.published.between(lo, hi))
             .where(t.versions.c.status == "ok")
             .order_by(t.versions.c.id.desc())
         )

@@ -73,7 +73,9 @@ def _css(selector: str, where: str, file: str) -> soupsieve.SoupSieve:
     try:
         return soupsieve.compile(selector)
     except soupsieve.SelectorSyntaxError as error:
-        raise ConfigError(file, where, f"bad CSS selector {selector!r}: {error.msg}") from None
+        raise ConfigError(
+            file, where, f"bad CSS selector {selector!r}: {str(error).splitlines()[0]}"
+        ) from None
 
 
 def build_profile(

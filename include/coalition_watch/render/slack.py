@@ -39,13 +39,19 @@ def payload_from_template(rendered: str, *, channel: str, link: str | None) -> d
 def fit_to_limits(payload: dict, *, link: str | None) -> dict:
     blocks = [_fit_block(b) for b in payload.get("blocks", [])]
     if len(blocks) > MAX_BLOCKS:
-        dropped = len(blocks) - (MAX_BLOCKS - 1)
-        blocks = blocks[: MAX_BLOCKS - 1]
-        note = f"{dropped} more block{'s' if dropped != 1 else ''} not shown."
-        if link:
+        # Keep the closing context block (it holds the full-diff link), cut the middle.
+        tail = [blocks[-1]] if blocks[-1].get("type") == "context" else []
+        keep = MAX_BLOCKS - 1 - len(tail)
+        dropped = len(blocks) - keep - len(tail)
+        note = f"{dropped} more blocks not shown (Slack shows at most {MAX_BLOCKS})."
+        if link and not tail:
             url = slack_escape(link).replace("|", "%7C")
             note += f" <{url}|See the full diff>"
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+        blocks = [
+            *blocks[:keep],
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]},
+            *tail,
+        ]
     payload["blocks"] = blocks
     payload["text"] = truncate_mrkdwn(payload.get("text", ""), FALLBACK_TEXT)
     return payload

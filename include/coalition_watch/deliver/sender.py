@@ -151,8 +151,8 @@ def _due(
             updated = _utc(r.updated_at)
             if r.status == "sending":
                 when = updated + policy.stale_after
-            else:
-                when = _utc(r.next_attempt_at) or updated
+            else:  # never tried: due now
+                when = _utc(r.next_attempt_at) or now
             if when <= now:
                 payload = json.loads(r.payload) if isinstance(r.payload, str) else r.payload
                 due.append(

@@ -174,7 +174,7 @@ def build_view(
         # A passage appears once, under the reader's first matching theme if any.
         home = next((t for t in themes if t in preferred_themes), themes[0])
         group = by_theme.setdefault(home, ThemeGroup(home, _label(home, theme_labels)))
-        group.passages.append(Passage(change.kind, themes, word_segments(change)))
+        group.passages.append(change)  # type: ignore[arg-type]  (made a Passage if shown)
 
     def order(group: ThemeGroup) -> tuple:
         return (
@@ -191,7 +191,12 @@ def build_view(
         room = max_passages - shown
         if room <= 0:
             break
-        kept.append(ThemeGroup(group.theme, group.label, group.passages[:room]))
+        # Word diffs only for the passages shown: a 500-change diff stays cheap.
+        passages = [
+            Passage(c.kind, [t for t in c.themes if t] or [OTHER_THEME], word_segments(c))
+            for c in group.passages[:room]
+        ]
+        kept.append(ThemeGroup(group.theme, group.label, passages))
         shown += len(kept[-1].passages)
 
     return AlertView(

@@ -4,6 +4,8 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
+
 from coalition_watch.deliver import (
     RetryPolicy,
     deliver_pending,
@@ -19,7 +21,6 @@ from coalition_watch.testing.clock import FakeClock
 from coalition_watch.testing.fake_slack import FakeSlack
 from coalition_watch.testing.samples import many_changes, seed_alert
 from coalition_watch.testing.smtp_server import LocalSmtpServer
-from sqlalchemy import select
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,8 @@
 """The outbox and digests: idempotent enqueueing, modes, digest accumulation."""
 
 import pytest
+from sqlalchemy import func, select
+
 from coalition_watch.deliver import deliver_pending, enqueue_alert, enqueue_digest
 from coalition_watch.model import Change
 from coalition_watch.store import schema as t
@@ -8,7 +10,6 @@ from coalition_watch.store.repository import open_store
 from coalition_watch.subscriptions import Subscriber
 from coalition_watch.testing.clock import FakeClock
 from coalition_watch.testing.samples import seed_alert
-from sqlalchemy import func, select
 
 
 class Recorder:

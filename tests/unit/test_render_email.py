@@ -3,6 +3,7 @@ from email import message_from_string
 from email import policy as email_policy
 
 import pytest
+
 from coalition_watch.errors import BadInput
 from coalition_watch.model import Change
 from coalition_watch.render import Digest, OperatorNotice, render_diff_json, render_email

@@ -2,6 +2,7 @@ import dataclasses
 import json
 
 import pytest
+
 from coalition_watch.model import Change
 from coalition_watch.render import (
     Digest,

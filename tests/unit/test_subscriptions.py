@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from coalition_watch.deliver.routing import route
 from coalition_watch.errors import ConfigError
 from coalition_watch.subscriptions import DEFAULT_PATH, load_config, load_subscriptions

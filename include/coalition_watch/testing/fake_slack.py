@@ -12,6 +12,7 @@ and HTTP 500 with `{"ok": false, "error": "internal_error"}`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -131,8 +132,11 @@ class FakeSlack:
         self.posted.append(stored)
         if self.out_dir:
             self.out_dir.mkdir(parents=True, exist_ok=True)
-            name = f"{len(self.posted):03d}-{str(channel).lstrip('#')}.json"
-            (self.out_dir / name).write_text(json.dumps(body, indent=2, ensure_ascii=False))
+            text = json.dumps(body, indent=2, ensure_ascii=False)
+            # content hash in the name: a later run never overwrites an earlier file
+            digest = hashlib.sha256(text.encode()).hexdigest()[:8]
+            name = f"{len(self.posted):03d}-{str(channel).lstrip('#')}-{digest}.json"
+            (self.out_dir / name).write_text(text)
         return (
             200,
             {},

@@ -11,6 +11,7 @@ Each accepted message can be written as NNN-<recipient>.eml into `out_dir`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import socket
 import threading
@@ -99,8 +100,10 @@ class LocalSmtpServer:
             if self.out_dir:
                 self.out_dir.mkdir(parents=True, exist_ok=True)
                 who = envelope.rcpt_tos[0].replace("@", "_at_") if envelope.rcpt_tos else "none"
-                path = self.out_dir / f"{len(self.messages):03d}-{who}.eml"
-                path.write_bytes(envelope.original_content or envelope.content)
+                raw = envelope.original_content or envelope.content
+                digest = hashlib.sha256(raw).hexdigest()[:8]  # later runs never overwrite
+                path = self.out_dir / f"{len(self.messages):03d}-{who}-{digest}.eml"
+                path.write_bytes(raw)
         return "250 Message accepted for delivery"
 
     @property

@@ -19,7 +19,7 @@ from coalition_watch.errors import ExtractionError
 from coalition_watch.extract.dates import parse_date
 from coalition_watch.extract.language import declared_language, guess_language
 from coalition_watch.extract.profiles import CATALOGUE, Profile
-from coalition_watch.normalize import clean_display, display_paragraphs
+from coalition_watch.normalize import clean_display, display_paragraphs, is_cut
 
 _SNIFF_BYTES = 65536
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
@@ -126,6 +126,15 @@ def clean_paragraphs(texts: Iterable[str], profile: Profile) -> list[str]:
     return kept
 
 
+def split_header(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Leading paragraphs without terminal punctuation (a repeated title, a subtitle, a
+    date line) are the page's header, not the statement: (header, body)."""
+    for index, paragraph in enumerate(paragraphs):
+        if not is_cut(paragraph):
+            return paragraphs[:index], paragraphs[index:]
+    return [], paragraphs
+
+
 @dataclass
 class Page:
     """What `read_page` found; site modules adjust fields before building the Document."""
@@ -145,10 +154,10 @@ def read_page(html: str | bytes, profile: Profile, where: str) -> Page:
         raise ExtractionError(
             where, f"no statement body: {profile.kind} selectors {list(profile.body)} match nothing"
         )
-    paragraphs = clean_paragraphs(body_texts(body, profile), profile)
+    header, paragraphs = split_header(clean_paragraphs(body_texts(body, profile), profile))
     if not paragraphs:
         raise ExtractionError(where, f"the {profile.kind} statement body holds no text")
-    title = first_value(profile, "title", soup)
+    title = first_value(profile, "title", soup) or (header[0] if header else "")
     html_tag = soup.find("html")
     declared = declared_language(html_tag.get("lang") if isinstance(html_tag, Tag) else None)
     language = declared or profile.language or guess_language(" ".join(paragraphs))
@@ -156,7 +165,7 @@ def read_page(html: str | bytes, profile: Profile, where: str) -> Page:
         soup=soup,
         title=title,
         paragraphs=paragraphs,
-        date_text=first_value(profile, "date", soup),
+        date_text=first_value(profile, "date", soup) or " ".join(header),
         doc_type=first_value(profile, "doc_type", soup) or None,
         language=language,
     )

@@ -20,7 +20,7 @@ from coalition_watch.extract.dates import parse_date
 from coalition_watch.extract.language import guess_language
 from coalition_watch.extract.profiles import CATALOGUE
 from coalition_watch.model import Document
-from coalition_watch.normalize import clean_display, display_paragraphs, unwrap_lines
+from coalition_watch.normalize import clean_display, display_paragraphs, is_cut, unwrap_lines
 
 RULES = CATALOGUE.text_capture
 _BLOCK_SPLIT = re.compile(r"\n[ \t\u00a0]*\n")
@@ -28,7 +28,6 @@ _MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _MARKDOWN_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _META_LINE = re.compile(r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4})\s*[-\u2013]\s*(?P<type>[^\d].{0,40})")
 _URL_LINE = re.compile(r"(https?://)?(?P<rest>(www\.)?[a-z0-9.-]+\.[a-z]{2,}/\S*)", re.IGNORECASE)
-_PROSE_END = re.compile(r"[.!?:;\"\u201d)]$")
 
 
 @dataclass
@@ -59,8 +58,8 @@ def _blocks(text: str) -> list[str]:
 
 
 def _is_prose(block: str) -> bool:
-    words = len(block.split())
-    return words >= 40 or (words >= 8 and bool(_PROSE_END.search(block)))
+    """The statement starts at the first block that ends like a sentence."""
+    return len(block.split()) >= 3 and not is_cut(block)
 
 
 def _read_header_block(block: str, header: _Header) -> None:

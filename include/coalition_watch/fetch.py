@@ -41,6 +41,7 @@ from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
 import requests
+import urllib3
 
 from coalition_watch.errors import FetchError, PermanentFetchError, TransientFetchError
 from coalition_watch.settings import REPLAY_URL_ENV
@@ -349,7 +350,7 @@ class PoliteClient:
             with self._stats_lock:
                 self.stats.requests += 1
                 self.stats.by_host[host] = self.stats.by_host.get(host, 0) + 1
-            started = self.clock()
+            started = time.monotonic()  # the body deadline is real time, whatever the clock
             try:
                 raw = self.session.get(
                     self.wire_url(url),
@@ -383,8 +384,10 @@ class PoliteClient:
         chunks: list[bytes] = []
         size = 0
         try:
-            # iter_content decompresses; chunks are counted after decompression.
-            for chunk in raw.iter_content(chunk_size=16 * 1024):
+            # read1 returns whatever arrived (so a dripping server cannot keep one read
+            # blocked past the deadline) and decompresses at most 16 KiB at a time (so
+            # the size cap counts decompressed bytes and a gzip bomb stops at the cap).
+            while chunk := raw.raw.read1(16 * 1024, decode_content=True):
                 size += len(chunk)
                 with self._stats_lock:
                     self.stats.body_bytes += len(chunk)
@@ -392,12 +395,12 @@ class PoliteClient:
                     raise PermanentFetchError(
                         url, f"body larger than {politeness.max_bytes} bytes (decompressed)"
                     )
-                if self.clock() - started > politeness.total_deadline:
+                if time.monotonic() - started > politeness.total_deadline:
                     raise TransientFetchError(
                         url, f"body not complete within {politeness.total_deadline:g}s"
                     )
                 chunks.append(chunk)
-        except requests.RequestException as exc:
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise TransientFetchError(url, f"body read failed: {_short(exc)}") from exc
         return b"".join(chunks)
 

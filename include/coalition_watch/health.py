@@ -30,7 +30,9 @@ class HealthTransition:
 
     def message(self) -> str:
         if self.kind == "down":
-            return f"source {self.source} is down after {self.failures} failed poll(s): {self.error}"
+            return (
+                f"source {self.source} is down after {self.failures} failed poll(s): {self.error}"
+            )
         return f"source {self.source} recovered (down since {self.down_since:%Y-%m-%d %H:%M} UTC)"
 
 

@@ -125,8 +125,9 @@ def poll_source(
             if adapter.rechecks_pages:
                 items = items + _recheck_items(store, source, {i.url for i in items})
             for item in items:
-                _poll_item(store, source, adapter, client, item, outcome, series_of, layout_check,
-                           pending)
+                _poll_item(
+                    store, source, adapter, client, item, outcome, series_of, layout_check, pending
+                )
             if not outcome.errors:
                 pending.commit_all()  # listings: only when every item of them is stored
     if outcome.errors:
@@ -141,8 +142,9 @@ def poll_source(
     return outcome
 
 
-def _poll_item(store, source, adapter, client, item: Item, outcome, series_of, layout_check,
-               pending) -> None:
+def _poll_item(
+    store, source, adapter, client, item: Item, outcome, series_of, layout_check, pending
+) -> None:
     try:
         fetched = adapter.fetch_document(client, item)
     except PermanentFetchError as exc:
@@ -180,8 +182,13 @@ def _poll_item(store, source, adapter, client, item: Item, outcome, series_of, l
     pending.commit(fetched.fetched_url)
     if created:
         (outcome.changed_version_ids if previous else outcome.new_version_ids).append(version.id)
-        log.info("%s: %s version %s of %s", source.id, "changed" if previous else "new",
-                 version.id, item.url)
+        log.info(
+            "%s: %s version %s of %s",
+            source.id,
+            "changed" if previous else "new",
+            version.id,
+            item.url,
+        )
 
 
 def _fail(outcome: PollOutcome, exc: Exception) -> None:

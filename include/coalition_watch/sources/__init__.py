@@ -1,8 +1,8 @@
 """Sources: one adapter per kind of official site, chosen by `kind` in sources.yaml.
 
-    load_sources(path=None) -> list[SourceConfig]
-    adapter_for(source).discover(client) -> list[Item]
-    adapter_for(source).fetch_document(client, item) -> Fetched | None
+load_sources(path=None) -> list[SourceConfig]
+adapter_for(source).discover(client) -> list[Item]
+adapter_for(source).fetch_document(client, item) -> Fetched | None
 """
 
 from coalition_watch.sources import auswaertiges_amt, generic, gov_uk, state_gov, wordpress

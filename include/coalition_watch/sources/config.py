@@ -32,7 +32,9 @@ COMMON_KEYS = {
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-def load_sources(path: Path | str | None = None, *, include_disabled: bool = False) -> list[SourceConfig]:
+def load_sources(
+    path: Path | str | None = None, *, include_disabled: bool = False
+) -> list[SourceConfig]:
     """The sources of `path` (default: the deployment's or packaged sources.yaml)."""
     path = Path(path) if path else config_path("sources.yaml")
     file = str(path)
@@ -88,7 +90,8 @@ def _source(file: str, index: int, raw: Any, base: Politeness) -> SourceConfig:
     if unknown:
         allowed = sorted(set(COMMON_KEYS) | set(adapter.options))
         raise ConfigError(
-            file, f"{where}.{sorted(unknown)[0]}",
+            file,
+            f"{where}.{sorted(unknown)[0]}",
             f"unknown key for kind {kind}; allowed: {', '.join(allowed)}",
         )
     urls = raw.get("urls")
@@ -97,7 +100,8 @@ def _source(file: str, index: int, raw: Any, base: Politeness) -> SourceConfig:
     for name, url in urls.items():
         if name not in adapter.url_names:
             raise ConfigError(
-                file, f"{where}.urls.{name}",
+                file,
+                f"{where}.urls.{name}",
                 f"kind {kind} reads {', '.join(adapter.url_names)}, not {name!r}",
             )
         parts = urlsplit(str(url))
@@ -149,7 +153,9 @@ def _source(file: str, index: int, raw: Any, base: Politeness) -> SourceConfig:
     if not isinstance(enabled, bool):
         raise ConfigError(file, f"{where}.enabled", "expected true or false")
     language = raw.get("language")
-    if language is not None and (not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language)):
+    if language is not None and (
+        not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language)
+    ):
         raise ConfigError(file, f"{where}.language", "expected a two-letter code like en")
     return SourceConfig(
         id=source_id,

@@ -39,8 +39,9 @@ class Generic(SourceAdapter):
     kind = "generic"
     url_names = {"listing": True}
     options = {
-        "listing_format": Option(str, "html", "the listing is an HTML page or an RSS feed",
-                                 ("html", "rss")),
+        "listing_format": Option(
+            str, "html", "the listing is an HTML page or an RSS feed", ("html", "rss")
+        ),
         "listing": Option(dict, None, "CSS selectors of the HTML listing: item, link, title, date"),
         "selectors": Option(dict, None, "article selectors for the generic extractor"),
     }
@@ -106,7 +107,9 @@ class Generic(SourceAdapter):
         if response.not_modified:
             return None
         document = extract_html(
-            response.text, url=response.url, kind="generic",
+            response.text,
+            url=response.url,
+            kind="generic",
             selectors=self.source.option("selectors"),
         )
         return self.fetched(item, document, response)

@@ -51,7 +51,9 @@ class KeywordFilter:
         if not self.keywords:
             raise ValueError("a keyword filter needs at least one keyword")
         alternatives = sorted({re.escape(fold_for_match(k)) for k in self.keywords}, key=len)
-        self._pattern = re.compile(r"(?<![\w-])(?:" + "|".join(reversed(alternatives)) + r")(?![\w])")
+        self._pattern = re.compile(
+            r"(?<![\w-])(?:" + "|".join(reversed(alternatives)) + r")(?![\w])"
+        )
 
     def matches(self, *texts: str | None) -> bool:
         return any(self._pattern.search(fold_for_match(t)) for t in texts if t)

@@ -30,7 +30,9 @@ class StateGov(SourceAdapter):
     url_names = {"rss": True}
     options = {
         "body_from": Option(
-            str, "page", "read the body from the article page or content:encoded",
+            str,
+            "page",
+            "read the body from the article page or content:encoded",
             ("page", "listing"),
         ),
     }

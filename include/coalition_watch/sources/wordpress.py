@@ -32,7 +32,9 @@ class WordPress(SourceAdapter):
     url_names = {"rest": False, "rss": False}
     options = {
         "body_from": Option(
-            str, "listing", "read the body from the listing or from the article page",
+            str,
+            "listing",
+            "read the body from the listing or from the article page",
             ("page", "listing"),
         ),
         "extract_kind": Option(
@@ -57,14 +59,24 @@ class WordPress(SourceAdapter):
             posts = json.loads(response.text)
             if not isinstance(posts, list):
                 raise TypeError("expected a JSON list of posts")
-            rows = [(p["link"], p["title"]["rendered"], p.get("date"), p["content"]["rendered"])
-                    for p in posts]
+            rows = [
+                (
+                    p["link"],
+                    p["title"]["rendered"],
+                    p.get("date"),
+                    p["content"]["rendered"],
+                    (p.get("excerpt") or {}).get("rendered"),
+                )
+                for p in posts
+            ]
         except (ValueError, KeyError, TypeError) as exc:
             raise PermanentFetchError(url, f"not a WordPress posts listing ({exc})") from exc
         found = []
-        for link, title_html, date, content in rows:
+        for link, title_html, date, content, excerpt in rows:
             title = plain(title_html)
-            if not self.wanted(title, plain(content)):
+            # Every post on the Coalition's site mentions Daesh somewhere in its body:
+            # title and excerpt say whether it is a statement.
+            if not self.wanted(title, plain(excerpt)):
                 continue
             found.append(
                 Item(

@@ -215,8 +215,10 @@ def _pages_index(root: Path) -> dict[str, dict[str, str]]:
     data = yaml.safe_load(index_path.read_text(encoding="utf-8")) or {}
     rows = data.get("pages", data) if isinstance(data, dict) else data
     if isinstance(rows, dict):
-        rows = [{"url": url, **(spec if isinstance(spec, dict) else {"file": spec})}
-                for url, spec in rows.items()]
+        rows = [
+            {"url": url, **(spec if isinstance(spec, dict) else {"file": spec})}
+            for url, spec in rows.items()
+        ]
     index = {}
     for row in rows:
         index[url_key(row["url"])] = {
@@ -320,6 +322,12 @@ class _Handler(BaseHTTPRequestHandler):
     replay: ReplayServer
     protocol_version = "HTTP/1.1"
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # a client that gave up mid-answer (faults) or closed a kept-alive socket
+
     def log_message(self, format: str, *args) -> None:  # quiet: tests read `requests`
         pass
 
@@ -369,7 +377,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, body, "text/plain; charset=utf-8")
         if entry is None:
             return self._send(404, b"not in the replay archive", "text/plain; charset=utf-8")
-        if entry.fault and (entry.fault_times is None or self.replay._count(real_url) <= entry.fault_times):
+        if entry.fault and (
+            entry.fault_times is None or self.replay._count(real_url) <= entry.fault_times
+        ):
             return self._fault(entry, real_url)
         headers = dict(entry.headers)
         if entry.status == 200:
@@ -398,9 +408,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _fault(self, entry: Entry, real_url: str) -> tuple[int, int]:
         fault = entry.fault
         if fault == "rate_limited":
-            return self._send(429, b"slow down", "text/plain", {"Retry-After": str(entry.fault_retry_after)})
+            return self._send(
+                429, b"slow down", "text/plain", {"Retry-After": str(entry.fault_retry_after)}
+            )
         if fault == "unavailable":
-            return self._send(503, b"down", "text/plain", {"Retry-After": str(entry.fault_retry_after)})
+            return self._send(
+                503, b"down", "text/plain", {"Retry-After": str(entry.fault_retry_after)}
+            )
         if fault == "empty":
             return self._send(200, b"", entry.content_type)
         if fault == "redirect_loop":

@@ -9,82 +9,16 @@ from __future__ import annotations
 import re
 
 _FUNCTION_WORDS = {
-    "en": [
-        "the",
-        "and",
-        "of",
-        "to",
-        "in",
-        "that",
-        "is",
-        "for",
-        "with",
-        "which",
-        "are",
-        "this",
-        "its",
-        "our",
-        "their",
-        "we",
-    ],
-    "de": [
-        "der",
-        "die",
-        "das",
-        "und",
-        "den",
-        "des",
-        "ist",
-        "nicht",
-        "mit",
-        "von",
-        "zu",
-        "im",
-        "für",
-        "auf",
-        "eine",
-        "einer",
-    ],
-    "fr": [
-        "le",
-        "la",
-        "les",
-        "et",
-        "des",
-        "du",
-        "est",
-        "pour",
-        "dans",
-        "une",
-        "que",
-        "qui",
-        "sur",
-        "au",
-        "aux",
-    ],
-    "it": [
-        "il",
-        "la",
-        "le",
-        "e",
-        "di",
-        "del",
-        "della",
-        "che",
-        "per",
-        "con",
-        "una",
-        "sono",
-        "degli",
-        "nel",
-        "alla",
-    ],
+    "en": "the and of to in that is for with which are this its our their we".split(),
+    "de": "der die das und den des ist nicht mit von zu im für auf eine einer".split(),
+    "fr": "le la les et des du est pour dans une que qui sur au aux".split(),
+    "it": "il la le e di del della che per con una sono degli nel alla".split(),
 }
 _WORD = re.compile(r"[a-zà-ÿß]+")
 
 
 def declared_language(value: str | None) -> str | None:
-    """ "en-GB" -> "en"; None or blank stays None."""
+    """"en-GB" -> "en"; None or blank stays None."""
     if not value or not value.strip():
         return None
     return value.strip().split("-")[0].split("_")[0].lower() or None

@@ -202,7 +202,8 @@ def _check_css(file: str, where: str, selectors: dict[str, Any]) -> None:
             try:
                 soupsieve.compile(selector)
             except Exception as exc:  # soupsieve raises its own SelectorSyntaxError
-                raise ConfigError(file, f"{where}.{key}", f"bad CSS selector {selector!r}: {exc}")
+                problem = f"bad CSS selector {selector!r}: {exc}"
+                raise ConfigError(file, f"{where}.{key}", problem) from exc
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:

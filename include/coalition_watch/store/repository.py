@@ -185,7 +185,9 @@ class Store:
         """
         digest = content_hash(document.paragraphs)
         with self.engine.begin() as conn:
-            pub = conn.execute(select(t.publications).where(t.publications.c.url == url)).first()
+            pub = conn.execute(
+                select(t.publications).where(t.publications.c.url == url)
+            ).first()
             if pub is None:
                 if statement_id is None:
                     statement_id = conn.execute(

@@ -42,6 +42,7 @@ and switch state with `GET /_replay/state?set=2021`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import email.utils
 import gzip
 import hashlib
@@ -323,10 +324,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def handle(self) -> None:
-        try:
+        # a client that gave up mid-answer (faults) or closed a kept-alive socket
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # a client that gave up mid-answer (faults) or closed a kept-alive socket
 
     def log_message(self, format: str, *args) -> None:  # quiet: tests read `requests`
         pass

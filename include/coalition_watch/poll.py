@@ -26,6 +26,7 @@ from sqlalchemy import select
 from coalition_watch.errors import ExtractionError, FetchError, PermanentFetchError
 from coalition_watch.fetch import PoliteClient
 from coalition_watch.health import HealthTransition, record_poll
+from coalition_watch.layout import assess
 from coalition_watch.model import Document
 from coalition_watch.sources import Item, SourceConfig, adapter_for
 from coalition_watch.store import schema as t
@@ -35,9 +36,6 @@ log = logging.getLogger(__name__)
 
 SeriesOf = Callable[[str, Sequence[str]], str]
 LayoutCheck = Callable[[Document | None, Document], str | None]
-
-# Share of the previous body that may disappear before a version is suspected broken.
-MAX_SHRINK = 0.6
 
 
 @dataclass(frozen=True)
@@ -82,22 +80,9 @@ def default_series(title: str, paragraphs: Sequence[str]) -> str:
 
 
 def check_layout(previous: Document | None, new: Document) -> str | None:
-    """Why `new` looks like a broken extraction rather than an edit, or None.
-
-    The lead may swap this for coalition_watch.layout's check.
-    """
-    if not new.paragraphs or not new.text.strip():
-        return "no statement body extracted: the page layout probably changed"
-    if previous is None or not previous.text:
-        return None
-    before, after = len(previous.text), len(new.text)
-    if after < before * (1 - MAX_SHRINK):
-        gone = 1 - after / before
-        return (
-            f"body shrank by {gone:.0%} ({before} to {after} characters): "
-            "the page layout probably changed"
-        )
-    return None
+    """Why `new` looks like a broken extraction rather than an edit, or None."""
+    verdict = assess(previous.paragraphs if previous else None, new.paragraphs)
+    return verdict.reason if verdict.suspect else None
 
 
 def poll_source(

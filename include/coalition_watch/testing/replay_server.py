@@ -372,6 +372,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(real_url).path
         host = urlsplit(real_url).hostname or ""
         entry = self.replay.entry(real_url)
+        if entry is None and "hop=" in real_url:  # a later hop of a redirect loop
+            looping = self.replay.entry(real_url.partition("?")[0])
+            entry = looping if looping and looping.fault == "redirect_loop" else None
         if entry is None and path == "/robots.txt" and host in self.replay.scenario.robots:
             body = self.replay.scenario.robots[host].encode("utf-8")
             return self._send(200, body, "text/plain; charset=utf-8")

@@ -530,19 +530,27 @@ def decode_body(
     for pattern in (_XML_ENCODING, _META_CHARSET):
         if match := pattern.search(head):
             candidates.append(match.group(1).decode("ascii").lower())
-    for charset in candidates:
+    for charset in dict.fromkeys(candidates):  # header and meta often agree
         try:
             return body.decode(charset), charset
         except LookupError:
             log.warning("%s: unknown charset %r declared", url, charset)
         except UnicodeDecodeError:
             log.warning("%s: body is not valid %s as declared; detecting", url, charset)
-    best = charset_normalizer.from_bytes(body).best()
+    matches = charset_normalizer.from_bytes(body)
+    best = matches.best()
     if best is None or best.encoding is None:
         raise PermanentFetchError(url, "body is not text in any recognisable encoding")
+    encoding = best.encoding
+    # Western pages mislabelled as UTF-8 are nearly always windows-1252 (as browsers
+    # assume); prefer it when the detector finds it as plausible as its first choice.
+    for match in matches:
+        if "cp1252" in match.could_be_from_charset and match.chaos <= best.chaos:
+            encoding = "cp1252"
+            break
     if candidates:
-        log.warning("%s: decoded as %s instead of declared %s", url, best.encoding, candidates)
-    return str(best), best.encoding
+        log.warning("%s: decoded as %s instead of declared %s", url, encoding, candidates)
+    return body.decode(encoding, errors="replace"), encoding
 
 
 def looks_truncated(html: str) -> bool:

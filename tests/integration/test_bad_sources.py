@@ -11,7 +11,6 @@ import logging
 from pathlib import Path
 
 import pytest
-
 from coalition_watch.fetch import PoliteClient, Politeness
 from coalition_watch.poll import poll_source
 from coalition_watch.sources import load_sources
@@ -59,8 +58,9 @@ def polled(tmp_path):
         ("not-text", PAGE, "not text in any recognisable encoding"),
     ],
 )
-def test_bad_input_is_a_logged_error_and_the_stored_version_stays(polled, caplog, state, url,
-                                                                  reason):
+def test_bad_input_is_a_logged_error_and_the_stored_version_stays(
+    polled, caplog, state, url, reason
+):
     store, server, poll, good_id = polled
     good = store.version(good_id)
     server.set_state(state)
@@ -84,6 +84,7 @@ def test_unexpected_encoding_is_detected_logged_and_changes_nothing(polled, capl
     with caplog.at_level(logging.WARNING, logger="coalition_watch"):
         outcome = poll()
     assert outcome.status == "unchanged" and not outcome.errors
-    assert any(PAGE in r.getMessage() and "not valid utf-8" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        PAGE in r.getMessage() and "not valid utf-8" in r.getMessage() for r in caplog.records
+    )
     assert store.counts()["versions"] == 1

@@ -6,7 +6,6 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-
 from coalition_watch.fetch import PoliteClient, Politeness
 from coalition_watch.health import record_poll, source_health
 from coalition_watch.poll import poll_source
@@ -42,9 +41,8 @@ def test_every_source_yields_its_statements_and_an_idle_poll_downloads_no_body(s
             k: [store.version(v).document.title for v in o.version_ids] for k, o in first.items()
         }
         assert len(titles["aa-en"]) == 2  # RSS and filterlist agree on two statements
-        assert titles["aa-de"] == [
-            "Gemeinsame Erklärung von Ministern der Small Group der internationalen Anti-IS-Koalition"
-        ]
+        [german] = titles["aa-de"]
+        assert german.startswith("Gemeinsame Erklärung von Ministern der Small Group")
         # the listing filter skipped Belarus, Iran, visas, sanctions and newsletters
         assert all("Belarus" not in t and "Visa" not in t for ts in titles.values() for t in ts)
         assert len(titles["global-coalition"]) == 1

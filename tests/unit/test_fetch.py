@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from coalition_watch.errors import PermanentFetchError, TransientFetchError
 from coalition_watch.fetch import FEED_TYPES, MemoryValidators, PoliteClient, Politeness
 from coalition_watch.testing.replay_server import ReplayServer
 
 HOST = "www.example.org"
 PAGE = f"https://{HOST}/news/statement"
-HTML = "<!DOCTYPE html><html><head><meta charset='utf-8'><title>T</title></head>" \
-       "<body><p>Coalition against Daesh — déclaration</p></body></html>"
+HTML = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>T</title></head>"
+    "<body><p>Coalition against Daesh — déclaration</p></body></html>"
+)
 
 
 class Recorder:
@@ -91,7 +92,7 @@ def test_requests_carry_the_configured_user_agent_and_real_urls_stay_real(tmp_pa
 
 
 def test_per_host_rate_limit_spaces_request_starts(tmp_path):
-    name = scenario(tmp_path, {PAGE: {"data": HTML}, f"https://other.example/x": {"data": HTML}})
+    name = scenario(tmp_path, {PAGE: {"data": HTML}, "https://other.example/x": {"data": HTML}})
     with ReplayServer(tmp_path, name, "s") as server:
         rec = Recorder()
         client = client_for(server, rec, requests_per_minute=6.0, respect_robots=False)
@@ -126,7 +127,8 @@ def test_retry_after_on_429_is_honoured_then_succeeds(tmp_path):
 
 
 def test_503_retries_with_growing_backoff_then_gives_up(tmp_path):
-    name = scenario(tmp_path, {PAGE: {"data": HTML, "fault": "unavailable", "fault_retry_after": 0}})
+    spec = {"data": HTML, "fault": "unavailable", "fault_retry_after": 0}
+    name = scenario(tmp_path, {PAGE: spec})
     with ReplayServer(tmp_path, name, "s") as server:
         rec = Recorder()
         client = client_for(server, rec, max_retries=3, backoff_base=1.0)
@@ -138,8 +140,9 @@ def test_503_retries_with_growing_backoff_then_gives_up(tmp_path):
 
 
 def test_retry_after_longer_than_allowed_fails_at_once(tmp_path):
-    name = scenario(tmp_path, {PAGE: {"data": HTML, "fault": "rate_limited",
-                                      "fault_retry_after": 3600}})
+    name = scenario(
+        tmp_path, {PAGE: {"data": HTML, "fault": "rate_limited", "fault_retry_after": 3600}}
+    )
     with ReplayServer(tmp_path, name, "s") as server:
         with pytest.raises(TransientFetchError) as error:
             client_for(server, backoff_max=60.0).get(PAGE)
@@ -148,8 +151,9 @@ def test_retry_after_longer_than_allowed_fails_at_once(tmp_path):
 
 def test_robots_txt_is_respected_and_cached(tmp_path):
     robots = {HOST: "User-agent: *\nDisallow: /private/\n"}
-    name = scenario(tmp_path, {PAGE: {"data": HTML}, f"https://{HOST}/private/x": {"data": HTML}},
-                    robots)
+    name = scenario(
+        tmp_path, {PAGE: {"data": HTML}, f"https://{HOST}/private/x": {"data": HTML}}, robots
+    )
     with ReplayServer(tmp_path, name, "s") as server:
         client = client_for(server)
         client.get(PAGE)
@@ -169,15 +173,18 @@ def test_only_http_urls_and_only_allowed_hosts(tmp_path):
 def test_redirect_outside_allowed_hosts_is_refused(tmp_path):
     spec = {"status": 302, "headers": {"Location": "https://evil.example/x"}}
     name = scenario(tmp_path, {PAGE: spec})
-    with ReplayServer(tmp_path, name, "s") as server:
-        with pytest.raises(PermanentFetchError, match="redirect to evil.example"):
-            client_for(server).get(PAGE, allowed_hosts=[HOST])
+    with (
+        ReplayServer(tmp_path, name, "s") as server,
+        pytest.raises(PermanentFetchError, match="redirect to evil.example"),
+    ):
+        client_for(server).get(PAGE, allowed_hosts=[HOST])
 
 
 def test_redirect_within_allowed_hosts_is_followed(tmp_path):
     target = "https://archive.example.org/news/statement"
-    name = scenario(tmp_path, {PAGE: {"status": 301, "headers": {"Location": target}},
-                               target: {"data": HTML}})
+    name = scenario(
+        tmp_path, {PAGE: {"status": 301, "headers": {"Location": target}}, target: {"data": HTML}}
+    )
     with ReplayServer(tmp_path, name, "s") as server:
         response = client_for(server).get(PAGE, allowed_hosts=[HOST, "archive.example.org"])
         assert response.url == target and response.requested_url == PAGE
@@ -185,18 +192,27 @@ def test_redirect_within_allowed_hosts_is_followed(tmp_path):
 
 def test_endless_redirects_stop(tmp_path):
     name = scenario(tmp_path, {PAGE: {"fault": "redirect_loop"}})
-    with ReplayServer(tmp_path, name, "s") as server:
-        with pytest.raises(PermanentFetchError, match="redirects"):
-            client_for(server, max_redirects=4).get(PAGE)
+    with (
+        ReplayServer(tmp_path, name, "s") as server,
+        pytest.raises(PermanentFetchError, match="redirects"),
+    ):
+        client_for(server, max_redirects=4).get(PAGE)
 
 
 def test_redirect_cycle_is_named(tmp_path):
     other = f"https://{HOST}/b"
-    name = scenario(tmp_path, {PAGE: {"status": 302, "headers": {"Location": other}},
-                               other: {"status": 302, "headers": {"Location": PAGE}}})
-    with ReplayServer(tmp_path, name, "s") as server:
-        with pytest.raises(PermanentFetchError, match="redirect loop"):
-            client_for(server).get(PAGE)
+    name = scenario(
+        tmp_path,
+        {
+            PAGE: {"status": 302, "headers": {"Location": other}},
+            other: {"status": 302, "headers": {"Location": PAGE}},
+        },
+    )
+    with (
+        ReplayServer(tmp_path, name, "s") as server,
+        pytest.raises(PermanentFetchError, match="redirect loop"),
+    ):
+        client_for(server).get(PAGE)
 
 
 def test_gzip_bomb_stops_at_the_decompressed_cap(tmp_path):
@@ -209,15 +225,18 @@ def test_gzip_bomb_stops_at_the_decompressed_cap(tmp_path):
 
 
 def test_gzip_body_is_decompressed(tmp_path):
-    name = scenario(tmp_path, {PAGE: {"data": gzip.compress(HTML.encode()),
-                                      "headers": {"Content-Encoding": "gzip"}}})
+    name = scenario(
+        tmp_path,
+        {PAGE: {"data": gzip.compress(HTML.encode()), "headers": {"Content-Encoding": "gzip"}}},
+    )
     with ReplayServer(tmp_path, name, "s") as server:
         assert "déclaration" in client_for(server).get(PAGE).text
 
 
 def test_slow_loris_hits_the_total_deadline(tmp_path):
-    name = scenario(tmp_path, {PAGE: {"data": HTML * 20, "fault": "slowloris",
-                                      "fault_interval": 0.02}})
+    name = scenario(
+        tmp_path, {PAGE: {"data": HTML * 20, "fault": "slowloris", "fault_interval": 0.02}}
+    )
     with ReplayServer(tmp_path, name, "s") as server:
         client = client_for(server, total_deadline=0.3, read_timeout=2.0)
         with pytest.raises(TransientFetchError, match="not complete within 0.3s"):
@@ -226,14 +245,18 @@ def test_slow_loris_hits_the_total_deadline(tmp_path):
 
 def test_wrong_content_type_is_refused(tmp_path):
     name = scenario(tmp_path, {PAGE: {"data": HTML, "content_type": "image/png"}})
-    with ReplayServer(tmp_path, name, "s") as server:
-        with pytest.raises(PermanentFetchError, match="content type image/png"):
-            client_for(server).get(PAGE, accept=FEED_TYPES)
+    with (
+        ReplayServer(tmp_path, name, "s") as server,
+        pytest.raises(PermanentFetchError, match="content type image/png"),
+    ):
+        client_for(server).get(PAGE, accept=FEED_TYPES)
 
 
 def test_wrongly_declared_charset_is_detected_and_logged(tmp_path, caplog):
-    latin = ("<html><head><title>x</title></head><body><p>" + "Déclaration commune, État "
-             "islamique, coopération renforcée. " * 20 + "</p></body></html>").encode("cp1252")
+    latin = (
+        "<html><head><title>x</title></head><body><p>" + "Déclaration commune, État "
+        "islamique, coopération renforcée. " * 20 + "</p></body></html>"
+    ).encode("cp1252")
     name = scenario(tmp_path, {PAGE: {"data": latin, "content_type": "text/html; charset=utf-8"}})
     with ReplayServer(tmp_path, name, "s") as server, caplog.at_level(logging.WARNING):
         response = client_for(server).get(PAGE)
@@ -242,7 +265,8 @@ def test_wrongly_declared_charset_is_detected_and_logged(tmp_path, caplog):
 
 
 def test_meta_charset_is_used_when_header_has_none(tmp_path):
-    body = "<html><head><meta charset='windows-1252'></head><body><p>Außenminister</p></body></html>"
+    body = "<html><head><meta charset='windows-1252'></head><body><p>Außenminister</p>"
+    body += "</body></html>"
     name = scenario(tmp_path, {PAGE: {"data": body.encode("cp1252"), "content_type": "text/html"}})
     with ReplayServer(tmp_path, name, "s") as server:
         response = client_for(server).get(PAGE)

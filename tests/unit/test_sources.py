@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
 from coalition_watch.errors import ConfigError
 from coalition_watch.sources import ADAPTERS, KeywordFilter, load_sources
 from coalition_watch.sources.auswaertiges_amt import dotted_to_iso
@@ -17,8 +16,12 @@ def write(tmp_path, sources):
     return path
 
 
-GOOD = {"id": "esteri-it", "kind": "generic", "urls": {"listing": "https://www.esteri.it/x/"},
-        "listing": {"item": "article", "link": "h2 a"}}
+GOOD = {
+    "id": "esteri-it",
+    "kind": "generic",
+    "urls": {"listing": "https://www.esteri.it/x/"},
+    "listing": {"item": "article", "link": "h2 a"},
+}
 
 
 def test_packaged_sources_cover_every_kind():

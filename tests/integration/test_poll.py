@@ -100,3 +100,13 @@ def test_source_health_alerts_once_down_and_once_recovered(store):
 def test_down_after_waits_for_consecutive_failures(store):
     results = [record_poll(store, "s", ok=False, error="x", down_after=2) for _ in range(3)]
     assert [r.kind if r else None for r in results] == [None, "down", None]
+
+
+def test_one_off_fetch_reads_a_page_through_the_same_client(store):
+    from coalition_watch.sources.oneoff import fetch_url
+
+    url = "https://www.auswaertiges-amt.de/en/newsroom/news/anti-isis-coalition/2451466"
+    with ReplayServer(REPLAY, "demo", "2021") as server:
+        fetched = fetch_url(url, client(store, server))
+    assert fetched.document.published == "2021-03-30"
+    assert fetched.document.url == url and fetched.raw

@@ -54,9 +54,10 @@ _ABBR_EXPANSION = re.compile(
 )
 _STRIKE = re.compile(r"~~(?P<inner>[^~\n]+?)~~")
 # Small words an expansion may contain without their initial counting.
-_LINK_WORDS = frozenset(
-    "of the and for on in to de du des la le et der die das und für von di del della e".split()
+_LINK_WORDS_TEXT = (
+    "of the and for on in to de du des la le et der die das und für von di del della e"
 )
+_LINK_WORDS = frozenset(_LINK_WORDS_TEXT.split())
 
 
 def _is_expansion(abbr: str, expansion: str) -> bool:

@@ -16,7 +16,7 @@ PROFILE = CATALOGUE.kinds[KIND]
 
 
 def split_meta(meta: str) -> tuple[str, str | None]:
-    """"04.06.2020 - Press release" -> ("04.06.2020", "Press release")."""
+    """ "04.06.2020 - Press release" -> ("04.06.2020", "Press release")."""
     date_part, _, doc_type = meta.partition(" - ")
     return date_part.strip(), (doc_type.strip() or None)
 

@@ -55,10 +55,7 @@ def parse_date(text: str | None) -> str | None:
 
 def _to_iso(match: re.Match[str]) -> str | None:
     parts = match.groupdict()
-    if parts.get("mnum"):
-        month = int(parts["mnum"])
-    else:
-        month = MONTHS.get(parts["month"].lower(), 0)
+    month = int(parts["mnum"]) if parts.get("mnum") else MONTHS.get(parts["month"].lower(), 0)
     try:
         return date(int(parts["year"]), month, int(parts["day"])).isoformat()
     except ValueError:

@@ -78,8 +78,12 @@ def element_value(element: Tag | None) -> str:
 
 def first_value(profile: Profile, key: str, soup: BeautifulSoup) -> str:
     """The first non-empty value any selector of `key` yields."""
-    for selector in profile.compiled[key]:
-        for element in selector.select(soup, limit=3):
+    head = soup.head
+    for selector, in_head in zip(
+        profile.compiled[key], profile.compiled["in_head"][key], strict=True
+    ):
+        scope = head if in_head and head is not None else soup
+        for element in selector.select(scope, limit=3):
             value = clean_display(element_value(element))
             if value:
                 return value
@@ -102,9 +106,10 @@ def _outermost(elements: list[Tag], body: Tag) -> Iterable[Tag]:
 
 def body_texts(body: Tag, profile: Profile) -> list[str]:
     """Raw paragraph texts of the body: noise elements removed, <br> kept as line breaks."""
-    for selector in profile.compiled["drop"]:
-        for element in selector.select(body):
-            element.decompose()
+    if profile.compiled["drop_all"] is not None:
+        for element in profile.compiled["drop_all"].select(body):
+            if not element.decomposed:  # not already removed with an ancestor
+                element.decompose()
     for br in body.find_all("br"):
         br.replace_with(NavigableString("\n"))
     blocks = list(_outermost(profile.compiled["blocks"].select(body), body))

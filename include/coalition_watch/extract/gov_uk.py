@@ -45,7 +45,9 @@ def extract_content_item(item: Mapping[str, Any] | str | bytes, *, where: str) -
         try:
             item = json.loads(item)
         except ValueError as error:
-            raise ExtractionError(where, f"not a gov.uk content item: invalid JSON ({error})")
+            raise ExtractionError(
+                where, f"not a gov.uk content item: invalid JSON ({error})"
+            ) from None
     if not isinstance(item, Mapping):
         raise ExtractionError(where, "not a gov.uk content item: expected a JSON object")
     details = item.get("details")

@@ -73,7 +73,9 @@ def _css(selector: str, where: str, file: str) -> soupsieve.SoupSieve:
     try:
         return soupsieve.compile(selector)
     except soupsieve.SelectorSyntaxError as error:
-        raise ConfigError(file, where, f"bad CSS selector {selector!r}: {error.msg}") from None
+        raise ConfigError(
+            file, where, f"bad CSS selector {selector!r}: {str(error).splitlines()[0]}"
+        ) from None
 
 
 def build_profile(
@@ -118,6 +120,14 @@ def build_profile(
         key: tuple(_css(s, f"{kind}.{key}", file) for s in values[key]) for key in _CSS_KEYS
     }
     compiled["blocks"] = _css(blocks, f"{kind}.blocks", file)
+    # One traversal removes every noise element instead of one traversal per selector.
+    compiled["drop_all"] = (
+        _css(", ".join(values["drop"]), f"{kind}.drop", file) if values["drop"] else None
+    )
+    # Meta tags live in <head>: searching only there keeps a missing one cheap.
+    compiled["in_head"] = {
+        key: tuple(s.strip().startswith("meta") for s in values[key]) for key in _CSS_KEYS
+    }
     return Profile(
         kind=kind,
         body=tuple(values["body"]),

@@ -17,22 +17,27 @@ reason and leave every stored version untouched.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from coalition_watch.errors import ExtractionError, FetchError, PermanentFetchError
+from coalition_watch.errors import BadInput, ExtractionError, FetchError, PermanentFetchError
 from coalition_watch.fetch import PoliteClient
 from coalition_watch.health import HealthTransition, record_poll
 from coalition_watch.layout import assess
 from coalition_watch.model import Document
-from coalition_watch.sources import Item, SourceConfig, adapter_for
+from coalition_watch.series import infer_series
+from coalition_watch.sources import Fetched, Item, SourceConfig, adapter_for
 from coalition_watch.store import schema as t
 from coalition_watch.store.repository import Store
 
 log = logging.getLogger(__name__)
+
+USER_AGENT_ENV = "COALITION_WATCH_USER_AGENT"
 
 SeriesOf = Callable[[str, Sequence[str]], str]
 LayoutCheck = Callable[[Document | None, Document], str | None]
@@ -66,17 +71,52 @@ class PollOutcome:
     def error(self) -> str | None:
         return "; ".join(self.errors) if self.errors else None
 
+    def to_json(self) -> dict:
+        """The outcome as the poll task's XCom and asset-event metadata."""
+        return {
+            "source": self.source,
+            "status": self.status,
+            "new_version_ids": self.new_version_ids,
+            "changed_version_ids": self.changed_version_ids,
+            "quarantined": [q.__dict__ for q in self.quarantined],
+            "errors": self.errors,
+            "health": self.health.kind if self.health else None,
+            "items_seen": self.items_seen,
+        }
 
-def default_series(title: str, paragraphs: Sequence[str]) -> str:
-    """Which meeting series a statement belongs to, from its title (a simple stand-in)."""
-    lowered = title.casefold()
-    if "small group" in lowered:
-        return "small-group"
-    if "political director" in lowered:
-        return "political-directors"
-    if "ministerial" in lowered or "ministers" in lowered or "minister" in lowered:
-        return "ministerial"
-    return "other"
+    def summary(self) -> str:
+        line = f"{self.source}: {self.status}, {self.items_seen} item(s) listed"
+        if self.version_ids:
+            line += f", {len(self.version_ids)} new version(s)"
+        if self.quarantined:
+            line += f", {len(self.quarantined)} quarantined"
+        return line + (f" ({self.error})" if self.errors else "")
+
+    def operator_alerts(self) -> list[dict]:
+        """What operators must hear: a source going down or recovering, a layout break.
+
+        Keys are unique per event, so the outbox sends each once however often it is asked.
+        """
+        alerts = []
+        if self.health is not None:
+            h = self.health
+            alerts.append(
+                {
+                    "key": f"source-{h.kind}:{h.source}:{h.at.isoformat()}",
+                    "subject": f"coalition-watch: source {h.source} is {h.kind}",
+                    "text": h.message(),
+                }
+            )
+        for q in self.quarantined:
+            alerts.append(
+                {
+                    "key": f"quarantine:{q.version_id}",
+                    "subject": f"coalition-watch: {self.source} layout probably changed",
+                    "text": f"{q.url} was quarantined, not compared or sent: {q.reason}. "
+                    "Check the source's selectors; users were not alerted.",
+                }
+            )
+        return alerts
 
 
 def check_layout(previous: Document | None, new: Document) -> str | None:
@@ -90,7 +130,7 @@ def poll_source(
     source: SourceConfig,
     client: PoliteClient,
     *,
-    series_of: SeriesOf = default_series,
+    series_of: SeriesOf = infer_series,
     layout_check: LayoutCheck = check_layout,
     down_after: int = 1,
 ) -> PollOutcome:
@@ -203,3 +243,93 @@ def _recheck_items(store: Store, source: SourceConfig, listed: set[str]) -> list
         rows = conn.execute(query).all()
     items = [Item(url=r.url, title="", language=r.language) for r in rows if r.url not in listed]
     return items[: source.recheck_limit]
+
+
+def make_client(validators=None) -> PoliteClient:
+    """The client polls use: identifying User-Agent (overridable), replay URL from env."""
+    from coalition_watch.fetch import DEFAULT_USER_AGENT
+
+    agent = os.environ.get(USER_AGENT_ENV) or DEFAULT_USER_AGENT
+    return PoliteClient(validators, user_agent=agent)
+
+
+def ingest_document(
+    store: Store,
+    *,
+    source: str,
+    url: str,
+    document: Document,
+    raw: bytes | None,
+    content_type: str | None = None,
+    series: str | None = None,
+    alert_mode: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+):
+    """Store one document outside a poll (backfills); known content is a no-op."""
+    raw_sha = store.put_blob(raw, content_type) if raw else None
+    return store.record_version(
+        source=source,
+        url=url,
+        document=document,
+        series=series or infer_series(document.title, document.paragraphs),
+        raw_sha256=raw_sha,
+        etag=etag,
+        last_modified=last_modified,
+        alert_mode=alert_mode,
+    )
+
+
+def _store_fetched(store, source_id, fetched: Fetched, url, series, alert_mode) -> list[int]:
+    version, created = ingest_document(
+        store,
+        source=source_id,
+        url=url,
+        document=fetched.document,
+        raw=fetched.raw,
+        content_type=fetched.content_type,
+        series=series,
+        alert_mode=alert_mode,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+    )
+    return [version.id] if created else []
+
+
+def ingest_url(
+    store: Store, url: str, *, source_id: str | None, series: str | None, alert_mode: str
+) -> list[int]:
+    """Fetch one statement page (backfill by URL) and store it."""
+    from coalition_watch.sources.oneoff import fetch_url
+
+    fetched = fetch_url(url, make_client())
+    source = source_id or (urlsplit(url).hostname or "web")
+    return _store_fetched(store, source, fetched, url, series, alert_mode)
+
+
+def ingest_range(
+    store: Store, source_id: str, start: str, end: str, *, series: str | None, alert_mode: str
+) -> list[int]:
+    """Every statement a source lists as published between two dates (inclusive)."""
+    from coalition_watch.sources import load_sources
+
+    source = next((s for s in load_sources() if s.id == source_id), None)
+    if source is None:
+        raise BadInput(f"backfill: unknown or disabled source {source_id!r}")
+    adapter = adapter_for(source)
+    client = make_client()
+    stored: list[int] = []
+    for item in adapter.discover(client):
+        if not item.published or not start <= item.published[:10] <= end:
+            continue
+        fetched = adapter.fetch_document(client, item)
+        if fetched is not None:
+            stored += _store_fetched(store, source.id, fetched, item.url, series, alert_mode)
+    return stored
+
+
+def fetch_one(url: str) -> Document:
+    """`coalition-watch fetch URL`: one page, read and extracted as a poll would."""
+    from coalition_watch.sources.oneoff import fetch_url
+
+    return fetch_url(url, make_client()).document

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 import pytest
+
 from coalition_watch.fetch import PoliteClient, Politeness
 from coalition_watch.poll import poll_source
 from coalition_watch.sources import load_sources

@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+
 from coalition_watch.fetch import PoliteClient, Politeness
 from coalition_watch.health import record_poll, source_health
 from coalition_watch.poll import poll_source

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from coalition_watch.errors import PermanentFetchError, TransientFetchError
 from coalition_watch.fetch import FEED_TYPES, MemoryValidators, PoliteClient, Politeness
 from coalition_watch.testing.replay_server import ReplayServer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+
 from coalition_watch.errors import ConfigError
 from coalition_watch.sources import ADAPTERS, KeywordFilter, load_sources
 from coalition_watch.sources.auswaertiges_amt import dotted_to_iso

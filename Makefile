@@ -35,6 +35,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 
+demo: export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 demo: $(STAMP)
 	$(BIN)/python scripts/airflow_home.py
 	$(BIN)/python -m coalition_watch.demo

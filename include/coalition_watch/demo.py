@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLAY_ROOT = ROOT / "replay"
+DEMO_CONFIG = REPLAY_ROOT / "demo-config"  # sources.yaml with the recorded feed only
 DAG_IDS = ("coalition_watch_poll", "coalition_watch_process", "coalition_watch_deliver")
 STATES = ("2020", "2021")
 
@@ -27,63 +28,95 @@ STATES = ("2020", "2021")
 class DemoResult:
     emails: list[Path] = field(default_factory=list)
     slack: list[Path] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
 
     @property
     def delivered(self) -> int:
         return len(self.emails) + len(self.slack)
 
 
-def run_demo(output_dir: Path, *, dag_folder: Path | None = None) -> DemoResult:
-    """Play both states of the site through the DAGs; return what was delivered."""
-    from airflow.dag_processing.dagbag import DagBag
+@contextmanager
+def _environment(values: dict[str, str]):
+    """Set environment variables for the demo's duration, then put the old ones back."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
+
+def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
+    """Play both states of the site through the DAGs; return what was delivered."""
     from coalition_watch import jobs
-    from coalition_watch.settings import REPLAY_URL_ENV
+    from coalition_watch.settings import CONFIG_DIR_ENV, REPLAY_URL_ENV
     from coalition_watch.testing.fake_slack import FakeSlack
     from coalition_watch.testing.replay_server import ReplayServer
     from coalition_watch.testing.smtp_server import LocalSmtpServer
 
     result = DemoResult()
-    email_dir, slack_dir = output_dir / "email", output_dir / "slack"
     jobs.store_for()  # fail early, before any server starts, if the store is missing
-    bag = DagBag(dag_folder=str(dag_folder or ROOT / "dags"))
-    if bag.import_errors:
-        raise RuntimeError(f"DAG import errors: {bag.import_errors}")
     with ExitStack() as stack:
         replay = stack.enter_context(ReplayServer(REPLAY_ROOT, "demo", STATES[0]))
-        smtp = stack.enter_context(LocalSmtpServer(out_dir=email_dir))
-        slack = stack.enter_context(FakeSlack(out_dir=slack_dir))
-        before = _files(output_dir)
-        os.environ[REPLAY_URL_ENV] = replay.url
-        os.environ["AIRFLOW_CONN_SMTP_DEFAULT"] = smtp.connection_json(
-            "coalition-watch@demo.invalid"
+        smtp = stack.enter_context(LocalSmtpServer(out_dir=output_dir / "email"))
+        slack = stack.enter_context(FakeSlack(out_dir=output_dir / "slack"))
+        stack.enter_context(
+            _environment(
+                {
+                    REPLAY_URL_ENV: replay.url,
+                    CONFIG_DIR_ENV: str(DEMO_CONFIG),
+                    # The recorded meetings are years old: replay them as if they were news.
+                    jobs.HORIZON_ENV: "none",
+                    "AIRFLOW_CONN_SMTP_DEFAULT": smtp.connection_json("watch@demo.invalid"),
+                    "AIRFLOW_CONN_SLACK_API_DEFAULT": slack.connection_json(),
+                }
+            )
         )
-        os.environ["AIRFLOW_CONN_SLACK_API_DEFAULT"] = slack.connection_json()
+        dags = _load_dags()  # parsed now, so the DAGs see the demo's sources.yaml
+        before = _files(output_dir)
         for state in STATES:
             replay.set_state(state)
-            result.lines.append(f"== the site after the {state} meeting ==")
+            progress(f"== the Foreign Office's site after the {state} meeting ==")
             for dag_id in DAG_IDS:
-                run = bag.get_dag(dag_id).test()
+                run = dags[dag_id].test()
                 if run.state != "success":
                     raise RuntimeError(f"{dag_id} ended {run.state} in state {state}")
-            result.lines.extend(_summary(jobs.store_for()))
+                progress(f"   {dag_id}: {run.state}")
+            progress(_summary(jobs.store_for()))
         new_files = sorted(_files(output_dir) - before)
-        result.emails = [p for p in new_files if p.suffix == ".eml"]
-        result.slack = [p for p in new_files if p.suffix == ".json"]
+    result.emails = [p for p in new_files if p.suffix == ".eml"]
+    result.slack = [p for p in new_files if p.suffix == ".json"]
     return result
+
+
+def _load_dags() -> dict:
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(ROOT / "dags"))
+    if bag.import_errors:
+        raise RuntimeError(f"DAG import errors: {bag.import_errors}")
+    return {dag_id: bag.get_dag(dag_id) for dag_id in DAG_IDS}
 
 
 def _files(directory: Path) -> set[Path]:
     return set(directory.rglob("*.*")) if directory.exists() else set()
 
 
-def _summary(store) -> list[str]:
+def _summary(store) -> str:
     counts = store.counts()
-    return [
-        f"   stored: {counts['statements']} statement(s), {counts['versions']} version(s), "
+    return (
+        f"   store: {counts['statements']} statement(s), {counts['versions']} version(s), "
         f"{counts['comparisons']} comparison(s); outbox: {counts['messages']} message(s)"
-    ]
+    )
+
+
+def _subject(path: Path) -> str:
+    from email import message_from_bytes, policy
+
+    return str(message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"])
 
 
 def main() -> int:
@@ -92,14 +125,16 @@ def main() -> int:
     output = ROOT / "demo-output"
     store = open_store()
     store.migrate()
-    result = run_demo(output)
-    print(*result.lines, sep="\n")
+    result = run_demo(output, progress=lambda line: print(line, flush=True))
     if result.delivered:
         print(
             f"\nDelivered {len(result.emails)} email(s) and {len(result.slack)} Slack "
             f"message(s), written to {output.relative_to(ROOT)}/:"
         )
-        for path in result.emails + result.slack:
+        for path in result.emails:
+            subject = _subject(path)
+            print(f"   {path.relative_to(ROOT)}\n      Subject: {subject}")
+        for path in result.slack:
             print(f"   {path.relative_to(ROOT)}")
     else:
         print(

@@ -219,10 +219,12 @@ def backfill_ingest(request: dict, *, db_url: str | None = None) -> list[int]:
         )
         return [version.id] if created else []
     if request.get("url"):
-        return ingest_url(store, request["url"], source_id=request.get("source"),
-                          series=series, alert_mode=mode)
-    return ingest_range(store, request["source"], request["start"], request["end"],
-                        series=series, alert_mode=mode)
+        return ingest_url(
+            store, request["url"], source_id=request.get("source"), series=series, alert_mode=mode
+        )
+    return ingest_range(
+        store, request["source"], request["start"], request["end"], series=series, alert_mode=mode
+    )
 
 
 def replay_url(path) -> str | None:

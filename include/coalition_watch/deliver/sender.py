@@ -18,7 +18,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -70,6 +70,10 @@ class DeliveryReport:
     pending: int = 0  # still queued when the call returned
     reconciled: int = 0  # found already delivered after a crash, not resent
     results: list[DeliveryResult] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The report as task XCom / CLI output (JSON types only)."""
+        return asdict(self)
 
 
 def _utc(value: datetime | None) -> datetime | None:

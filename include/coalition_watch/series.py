@@ -57,3 +57,16 @@ def _match(text: str) -> str | None:
         if any(p.search(text) for p in patterns):
             return name
     return None
+
+
+SERIES_LABELS = {
+    COALITION_MINISTERIAL: "Coalition ministerial",
+    SMALL_GROUP_MINISTERIAL: "Small Group ministerial",
+    POLITICAL_DIRECTORS: "Political directors",
+    AFRICA_FOCUS_GROUP: "Africa Focus Group",
+    OTHER: "Coalition statement",
+}
+
+
+def series_label(series: str | None) -> str:
+    return SERIES_LABELS.get(series or OTHER, (series or OTHER).replace("_", " ").capitalize())

@@ -23,8 +23,11 @@ def test_an_alert_is_multipart_text_then_html_with_a_stable_message_id():
     assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
     assert msg["Message-ID"] == "<m1@coalition-watch.invalid>"
     assert msg["To"] == "desk@example.org"
-    assert msg["Subject"].startswith("[coalition-watch] New statement: Joint Communique")
-    assert "(5 changes)" in msg["Subject"]
+    subject = msg["Subject"]
+    # the meeting, its date and what it is compared with, then the title
+    assert subject.startswith("[coalition-watch] New statement: Small Group ministerial, 30 March")
+    assert "since 4 June 2020" in subject and subject.endswith("Small Group")
+    assert "(5 changes since" in msg["Subject"]
 
 
 def test_the_summary_groups_passages_by_theme_with_the_readers_theme_first():

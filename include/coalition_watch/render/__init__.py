@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from coalition_watch.render.environment import render_template
 from coalition_watch.render.escape import header_text
 from coalition_watch.render.slack import limit_problems, payload_from_template
 from coalition_watch.render.view import AlertView, build_view, diff_from_json
+from coalition_watch.series import series_label
 
 __all__ = [
     "Digest",
@@ -65,12 +67,35 @@ def template_name(item: Renderable) -> str:
     return "operator_alert"
 
 
+def long_date(iso: str | None) -> str:
+    """'2021-03-30' -> '30 March 2021'; unknown dates say so."""
+    if not iso:
+        return "undated"
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
 def subject_for(item: Renderable) -> str:
     if isinstance(item, Alert):
-        verb = "New statement" if item.kind == "new_statement" else "Revised"
-        counts = len(item.diff.substantive) if item.diff else 0
-        tail = f" ({counts} change{'s' if counts != 1 else ''})" if item.diff else ""
-        return header_text(f"[coalition-watch] {verb}: {item.statement.title}{tail}")
+        # Which meeting, when, and against what: the three things a reader scans for.
+        ref = item.statement
+        meeting = f"{series_label(ref.series)}, {long_date(ref.published)}"
+        if item.kind == "revised_statement":
+            head = f"Revised: {meeting}"
+        else:
+            head = f"New statement: {meeting}"
+        if item.diff is not None:
+            n = len(item.diff.substantive)
+            since = (
+                "last version"
+                if item.basis == "revision"
+                else (f"{long_date(item.previous.published)}" if item.previous else "last meeting")
+            )
+            head += f" ({n} change{'s' if n != 1 else ''} since {since})"
+        return header_text(f"[coalition-watch] {head}: {ref.title}")
     if isinstance(item, Digest):
         n = len(item.alerts)
         return f"[coalition-watch] Daily digest {item.period}: {n} statement{'s' if n != 1 else ''}"

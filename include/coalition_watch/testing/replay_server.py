@@ -306,9 +306,12 @@ class ReplayServer:
             self._in_flight[host] = self._in_flight.get(host, 0) + 1
             self.max_in_flight[host] = max(self.max_in_flight.get(host, 0), self._in_flight[host])
 
-    def _leave(self, host: str, record: RequestRecord) -> None:
+    def _release(self, host: str) -> None:
         with self._lock:
             self._in_flight[host] -= 1
+
+    def _record(self, record: RequestRecord) -> None:
+        with self._lock:
             self.requests.append(record)
 
     def _count(self, url: str) -> int:
@@ -322,6 +325,8 @@ class ReplayServer:
 class _Handler(BaseHTTPRequestHandler):
     replay: ReplayServer
     protocol_version = "HTTP/1.1"
+    _host: str | None = None
+    _released = True  # nothing to release outside a replayed request (control calls)
 
     def handle(self) -> None:
         # a client that gave up mid-answer (faults) or closed a kept-alive socket
@@ -339,6 +344,7 @@ class _Handler(BaseHTTPRequestHandler):
         real_url = f"https://{host}/{rest}"
         started = time.monotonic()
         self.replay._enter(host)
+        self._host, self._released = host, False
         status, sent = 500, 0
         try:
             status, sent = self._answer(real_url)
@@ -356,7 +362,15 @@ class _Handler(BaseHTTPRequestHandler):
                 started=started,
                 ended=time.monotonic(),
             )
-            self.replay._leave(host, record)
+            self._release_host()
+            self.replay._record(record)
+
+    def _release_host(self) -> None:
+        """The request stops counting as in flight once its last bytes are on their way:
+        counting until after the write would race with the client's next request."""
+        if not self._released:
+            self._released = True
+            self.replay._release(self._host)
 
     def _control(self) -> None:
         query = parse_qs(urlsplit(self.path).query)
@@ -468,8 +482,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if status != 304:
             self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if status != 304 and body:
+        if status == 304 or not body:
+            self._release_host()
+            self.end_headers()
+        else:
+            self.end_headers()
+            self._release_host()
             self.wfile.write(body)
         return status, (0 if status == 304 else len(body))
 

@@ -13,7 +13,7 @@ JUNE_2020 = StatementRef(
     published="2020-06-04",
     url="https://www.state.gov/joint-communique-by-ministers-of-the-global-coalition-to-defeat-isis-small-group/",
     source="state_gov",
-    series="small-group-ministerial",
+    series="small_group_ministerial",
     language="en",
     version_id=1,
 )
@@ -22,7 +22,7 @@ MARCH_2021 = StatementRef(
     published="2021-03-30",
     url="https://www.state.gov/joint-communique-by-ministers-of-the-global-coalition-to-defeat-isis-small-group-2/",
     source="state_gov",
-    series="small-group-ministerial",
+    series="small_group_ministerial",
     language="en",
     version_id=2,
 )

@@ -31,8 +31,8 @@ setup: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(UV) pip sync --quiet --python $(BIN)/python requirements.txt
-	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
 	@touch $@
 
 demo: export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING

@@ -100,11 +100,19 @@ class BackfillRequest:
         return cls(mode, url, source, start, end, replay_file, series)
 
 
-def resolve_replay_file(root: Path, relative: str) -> Path:
-    """A file inside the replay archive; anything outside it is refused."""
+PAGE_SUFFIXES = (".html", ".htm", ".txt", ".json")
+
+
+def resolve_replay_file(root: Path, relative: str) -> list[Path]:
+    """The page (or every page of a folder) inside the replay archive; outside is refused."""
     path = (root / relative).resolve()
     if not path.is_relative_to(root.resolve()):
         raise BadInput(f"backfill parameter 'replay_file': {relative!r} is outside the archive")
+    if path.is_dir():
+        pages = sorted(p for p in path.rglob("*") if p.suffix in PAGE_SUFFIXES)
+        if not pages:
+            raise BadInput(f"backfill parameter 'replay_file': no pages under {relative!r}")
+        return pages
     if not path.is_file():
         raise BadInput(f"backfill parameter 'replay_file': {relative!r} not found in {root}")
-    return path
+    return [path]

@@ -211,7 +211,11 @@ class Processor:
             mode = "digest"  # an old meeting loaded late is history: digest, not an alert
         if mode == "quiet":
             return
-        report.queued += enqueue_alert(self.store, alert, self.subscribers, mode=mode)
+        # A backfilled version lets each subscriber's `backfill` preference decide.
+        backfilled = version.alert_mode is not None
+        report.queued += enqueue_alert(
+            self.store, alert, self.subscribers, mode=mode, backfill=backfilled
+        )
         report.alerts.append(key)
 
     def _link(self, comparison_id: int | None, version: StoredVersion) -> str | None:

@@ -34,7 +34,7 @@ def test_every_dag_file_imports_without_errors(dagbag):
 
 @pytest.mark.parametrize("dag_id", sorted(EXPECTED))
 def test_dag_is_owned_tagged_retried_and_documented(dagbag, dag_id):
-    dag = dagbag.get_dag(dag_id)
+    dag = dagbag.dags[dag_id]
     assert dag.tags and "coalition-watch" in dag.tags
     assert dag.doc_md and len(dag.doc_md) > 80
     assert dag.max_active_runs == 1
@@ -45,17 +45,17 @@ def test_dag_is_owned_tagged_retried_and_documented(dagbag, dag_id):
 
 
 def test_polling_is_scheduled_without_catchup_and_one_pool_per_host(dagbag):
-    dag = dagbag.get_dag("coalition_watch_poll")
+    dag = dagbag.dags["coalition_watch_poll"]
     assert dag.catchup is False
-    assert "*/15" in str(dag.timetable.summary)
+    assert dag.timetable.expression == "*/15 * * * *"
     pools = [t.pool for t in dag.tasks]
     assert len(pools) == len(set(pools)), "two host groups share a pool"
     assert all(p.startswith("cw_host_") for p in pools)
 
 
 def test_assets_link_polling_to_processing_to_delivery(dagbag):
-    poll_outlets = {a.uri for t in dagbag.get_dag("coalition_watch_poll").tasks for a in t.outlets}
-    process = dagbag.get_dag("coalition_watch_process")
+    poll_outlets = {a.uri for t in dagbag.dags["coalition_watch_poll"].tasks for a in t.outlets}
+    process = dagbag.dags["coalition_watch_process"]
     assert poll_outlets == {"coalition-watch://store/versions"}
     assert "coalition-watch://store/versions" in str(process.timetable.asset_condition)
     process_outlets = {a.uri for t in process.tasks for a in t.outlets}
@@ -64,7 +64,10 @@ def test_assets_link_polling_to_processing_to_delivery(dagbag):
 
 _IMPORT_COST = """
 import importlib.util, sys, time
-t0 = time.perf_counter(); import airflow.sdk; t1 = time.perf_counter()
+t0 = time.perf_counter()
+import airflow.sdk
+from airflow.sdk import DAG, Asset, Param, dag, task  # the SDK's lazily loaded names
+t1 = time.perf_counter()
 spec = importlib.util.spec_from_file_location("dag_under_test", sys.argv[1])
 module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
 t2 = time.perf_counter()
@@ -77,7 +80,9 @@ print(f"{t1 - t0:.4f} {t2 - t1:.4f}")
 def test_dag_file_adds_little_to_importing_the_task_sdk(dag_file):
     """The DAG file's own import cost, on top of `airflow.sdk`, stays under 0.2 s.
 
-    Measured in fresh interpreters; the best of three runs filters out a busy machine.
+    The baseline is the SDK with the names DAG files use (`dag`, `task`, `Asset`, ...),
+    which `airflow.sdk` loads lazily. Measured in fresh interpreters; the best of three
+    runs filters out a busy machine.
     """
     added = []
     for _ in range(3):

@@ -34,6 +34,7 @@ from typing import Any, Literal
 import yaml
 
 from coalition_watch.errors import ConfigError
+from coalition_watch.settings import config_path
 
 SUBSCRIPTIONS_ENV = "COALITION_WATCH_SUBSCRIPTIONS"
 DEFAULT_PATH = Path(__file__).parent / "config" / "subscriptions.yaml"
@@ -105,7 +106,7 @@ def subscriptions_path(path: Path | None = None) -> Path:
         return Path(path)
     if env := os.environ.get(SUBSCRIPTIONS_ENV):
         return Path(env)
-    return DEFAULT_PATH
+    return config_path("subscriptions.yaml")  # the deployment's config dir, else packaged
 
 
 def load_subscriptions(

@@ -32,19 +32,20 @@ def test_first_run_delivers_email_and_slack_for_the_2021_meeting(demo_runs):
     first, _ = demo_runs
     assert first.emails and first.slack
     messages = _emails(first.emails)
-    revised = [m for m in messages if "2021" in m["Subject"] and "Small Group" in m["Subject"]]
-    assert revised, [m["Subject"] for m in messages]
-    body = revised[0].get_body(("plain",)).get_content()
-    # an added passage (the 2021 text on children) and a removed one (the 2020 thanks to Kadhimi)
-    assert "children" in body
-    assert "Kadhimi" in body
+    compared = [m for m in messages if "since 4 June 2020" in m["Subject"]]
+    assert len(compared) == 1, [m["Subject"] for m in messages]
+    assert "Small Group ministerial, 30 March 2021" in compared[0]["Subject"]
+    body = compared[0].get_body(("plain",)).get_content()
+    # an added passage (attacks in Erbil, Baghdad and Al Asad) and a removed one (Kadhimi)
+    assert "[added]" in body and "Erbil, Baghdad, and Al Asad" in body
+    assert "[removed]" in body and "Prime Minister Kadhimi" in body
 
 
 def test_slack_payloads_carry_blocks_and_a_fallback_text(demo_runs):
     first, _ = demo_runs
     payloads = [json.loads(p.read_text()) for p in first.slack]
     assert all(p["text"] and p["blocks"] for p in payloads)
-    assert any("2021" in p["text"] for p in payloads)
+    assert any("30 March 2021" in p["text"] for p in payloads), [p["text"] for p in payloads]
 
 
 def test_second_run_delivers_nothing(demo_runs):

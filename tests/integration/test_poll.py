@@ -69,7 +69,7 @@ def test_demo_scenario_adds_the_2021_communique(store):
         first = poll_source(store, aa, http)
         assert first.status == "new"
         [v2020] = [store.version(v) for v in first.version_ids]
-        assert v2020.published == "2020-06-04" and v2020.series == "small-group"
+        assert v2020.published == "2020-06-04" and v2020.series == "small_group_ministerial"
         assert poll_source(store, aa, http).status == "unchanged"
         server.set_state("2021")
         second = poll_source(store, aa, http)

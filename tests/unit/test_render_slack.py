@@ -60,7 +60,7 @@ def hostile_alert():
 def test_payload_has_channel_blocks_and_a_plain_text_fallback():
     payload = render_slack(seed_alert(), DESK)
     assert payload["channel"] == "#iraq-desk"
-    assert payload["text"].startswith("New statement: Joint Communique")
+    assert payload["text"].startswith("New statement: Small Group ministerial, 30 March 2021:")
     assert payload["blocks"][0]["type"] == "header"
     assert payload["link_names"] is False
     assert limit_problems(payload) == []

@@ -14,13 +14,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from coalition_watch.errors import ConfigError
 from coalition_watch.normalize import clean_display
+from coalition_watch.settings import config_path
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _QUOTES = str.maketrans(
@@ -338,8 +338,8 @@ def load_equivalences(path: str | Path | None = None) -> Equivalences:
 
 @cache
 def _default() -> Equivalences:
-    ref = resources.files("coalition_watch").joinpath("config/equivalences.yaml")
-    return _build("config/equivalences.yaml", ref.read_text(encoding="utf-8"))
+    path = config_path("equivalences.yaml")  # the deployment's config dir, else packaged
+    return _build(str(path), path.read_text(encoding="utf-8"))
 
 
 _KNOWN_KEYS = {

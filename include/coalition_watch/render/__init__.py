@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from coalition_watch.render.email import build_email
 from coalition_watch.render.environment import render_template
 from coalition_watch.render.escape import header_text
 from coalition_watch.render.slack import limit_problems, payload_from_template
-from coalition_watch.render.view import AlertView, build_view, diff_from_json
+from coalition_watch.render.view import AlertView, build_view, diff_from_json, long_date
 from coalition_watch.series import series_label
 
 __all__ = [
@@ -65,17 +64,6 @@ def template_name(item: Renderable) -> str:
     if isinstance(item, Digest):
         return "daily_digest"
     return "operator_alert"
-
-
-def long_date(iso: str | None) -> str:
-    """'2021-03-30' -> '30 March 2021'; unknown dates say so."""
-    if not iso:
-        return "undated"
-    try:
-        day = date.fromisoformat(iso[:10])
-    except ValueError:
-        return iso
-    return f"{day.day} {day:%B %Y}"
 
 
 def subject_for(item: Renderable) -> str:

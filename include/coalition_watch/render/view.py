@@ -12,9 +12,12 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from coalition_watch.model import Alert, Change, Diff, Document, StatementRef
+from coalition_watch.normalize import fold
+from coalition_watch.series import series_label
 
 OTHER_THEME = "other"
 _TOKENS = re.compile(r"\s+|[^\s]+")
@@ -63,6 +66,11 @@ class AlertView:
     theme_labels: dict[str, str]
 
     @property
+    def meeting(self) -> str:
+        """'Small Group ministerial, 30 March 2021': which meeting, in words."""
+        return f"{series_label(self.statement.series)}, {long_date(self.statement.published)}"
+
+    @property
     def headline(self) -> str:
         verb = "New statement" if self.kind == "new_statement" else "Revised statement"
         return f"{verb}: {self.statement.title}"
@@ -74,6 +82,17 @@ class AlertView:
         return ", ".join(f"{n} {kind}" for kind, n in self.counts.items())
 
 
+def long_date(iso: str | None) -> str:
+    """'2021-03-30' -> '30 March 2021'; unknown dates say so."""
+    if not iso:
+        return "undated"
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
 def theme_label(theme: str) -> str:
     return "Other changes" if theme == OTHER_THEME else theme.replace("_", " ").capitalize()
 
@@ -82,7 +101,10 @@ def word_segments(change: Change) -> list[Segment]:
     """The sentence as shown: old and new merged, with deleted and inserted runs marked."""
     if change.old and change.new:
         old, new = _TOKENS.findall(change.old), _TOKENS.findall(change.new)
-        matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+        # Compare folded words, so a curly quote or a dash alone is never marked as edited.
+        matcher = difflib.SequenceMatcher(
+            a=[fold(w) for w in old], b=[fold(w) for w in new], autojunk=False
+        )
         segments: list[Segment] = []
         for op, a0, a1, b0, b1 in _coalesce(matcher.get_opcodes(), new):
             if op == "equal":

@@ -1,15 +1,15 @@
 """One error tree for the whole package.
 
-    CoalitionWatchError
-    ├── BadInput                 a user's mistake: CLI exit 2, one line, no traceback
-    │   └── ConfigError          a YAML file, the key and what is wrong with it
-    ├── FetchError               a source could not be read (carries the URL)
-    │   ├── TransientFetchError  worth retrying later (timeouts, 429, 5xx)
-    │   └── PermanentFetchError  retrying will not help (404, bot wall, bad body)
-    ├── ExtractionError          a page was read but no statement body came out
-    └── DeliveryError            a message could not be delivered
-        ├── TransientDeliveryError
-        └── PermanentDeliveryError
+CoalitionWatchError
+├── BadInput                 a user's mistake: CLI exit 2, one line, no traceback
+│   └── ConfigError          a YAML file, the key and what is wrong with it
+├── FetchError               a source could not be read (carries the URL)
+│   ├── TransientFetchError  worth retrying later (timeouts, 429, 5xx)
+│   └── PermanentFetchError  retrying will not help (404, bot wall, bad body)
+├── ExtractionError          a page was read but no statement body came out
+└── DeliveryError            a message could not be delivered
+    ├── TransientDeliveryError
+    └── PermanentDeliveryError
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, update
@@ -53,6 +53,7 @@ class StoredVersion:
     document: Document
     fetched_at: datetime
     status: str
+    alert_mode: str | None = None
 
     @property
     def published(self) -> str | None:
@@ -176,6 +177,7 @@ class Store:
         status: str = "ok",
         status_reason: str | None = None,
         statement_id: int | None = None,
+        alert_mode: str | None = None,
     ) -> tuple[StoredVersion, bool]:
         """Store a version unless the publication already has this content.
 
@@ -185,9 +187,7 @@ class Store:
         """
         digest = content_hash(document.paragraphs)
         with self.engine.begin() as conn:
-            pub = conn.execute(
-                select(t.publications).where(t.publications.c.url == url)
-            ).first()
+            pub = conn.execute(select(t.publications).where(t.publications.c.url == url)).first()
             if pub is None:
                 if statement_id is None:
                     statement_id = conn.execute(
@@ -232,6 +232,7 @@ class Store:
                             last_modified=last_modified,
                             status=status,
                             status_reason=status_reason,
+                            alert_mode=alert_mode,
                         )
                     ).inserted_primary_key[0]
             except IntegrityError:
@@ -284,6 +285,7 @@ class Store:
             ),
             fetched_at=row.fetched_at,
             status=row.status,
+            alert_mode=row.alert_mode,
         )
 
     def _version(self, conn: Connection, version_id: int) -> StoredVersion:
@@ -397,13 +399,20 @@ class Store:
             ).first()
         return self._row_to_version(row) if row else None
 
-    def statements_near(self, published: str | None, series: str) -> list[StoredVersion]:
-        """Latest good versions of statements of one series published on the same date."""
+    def statements_near(
+        self, published: str | None, series: str, days: int = 3
+    ) -> list[StoredVersion]:
+        """Good versions of statements of one series published within `days` of a date.
+
+        Reposts (an embassy a day later, a co-host's copy) land in this window.
+        """
         if published is None:
             return []
+        day = date.fromisoformat(published)
+        lo, hi = (day - timedelta(days=days)).isoformat(), (day + timedelta(days=days)).isoformat()
         q = (
             self._version_query()
-            .where(t.statements.c.series == series, t.statements.c.published == published)
+            .where(t.statements.c.series == series, t.statements.c.published.between(lo, hi))
             .where(t.versions.c.status == "ok")
             .order_by(t.versions.c.id.desc())
         )
@@ -482,3 +491,22 @@ class Store:
                 n: conn.execute(select(func.count()).select_from(t.metadata.tables[n])).scalar()
                 for n in names
             }
+
+    def attach_publication(self, publication_id: int, statement_id: int) -> None:
+        """Move a publication under another statement (it is a repost), dropping its own."""
+        with self.engine.begin() as conn:
+            old = conn.execute(
+                select(t.publications.c.statement_id).where(t.publications.c.id == publication_id)
+            ).scalar_one()
+            if old == statement_id:
+                return
+            conn.execute(
+                update(t.publications)
+                .where(t.publications.c.id == publication_id)
+                .values(statement_id=statement_id)
+            )
+            others = conn.execute(
+                select(func.count()).where(t.publications.c.statement_id == old)
+            ).scalar()
+            if not others:
+                conn.execute(t.statements.delete().where(t.statements.c.id == old))

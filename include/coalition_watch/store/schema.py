@@ -80,6 +80,9 @@ versions = Table(
     Column("status", String(16), nullable=False, default="ok"),
     Column("status_reason", Text, nullable=True),
     Column("processed_at", DateTime(timezone=True), nullable=True),  # diffed and enqueued
+    # Set by a backfill (quiet | digest | normal); wins over the mode of the processing run,
+    # so a regular run that picks a backfilled version up never alerts for it by accident.
+    Column("alert_mode", String(8), nullable=True),
     # Concurrent polls of one page must not store the same content twice.
     UniqueConstraint("publication_id", "content_hash", name="uq_version_content"),
 )

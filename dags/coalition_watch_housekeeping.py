@@ -1,0 +1,42 @@
+"""
+### Housekeeping
+
+Daily at 03:30 UTC: drops raw page bodies older than `COALITION_WATCH_RAW_RETENTION_DAYS`
+(default 365; the newest body of every page is always kept), prunes delivery-ledger
+entries older than `COALITION_WATCH_LEDGER_RETENTION_DAYS` (default 400; queued messages
+are never touched) and compacts the database.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pendulum
+from airflow.sdk import dag, task
+
+from coalition_watch import jobs
+from coalition_watch.incidents import dag_defaults
+
+RAW_DAYS = int(os.environ.get("COALITION_WATCH_RAW_RETENTION_DAYS", "365"))
+LEDGER_DAYS = int(os.environ.get("COALITION_WATCH_LEDGER_RETENTION_DAYS", "400"))
+
+
+@dag(
+    dag_id="coalition_watch_housekeeping",
+    schedule="30 3 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=dag_defaults(),
+    tags=["coalition-watch", "maintenance"],
+    doc_md=__doc__,
+)
+def coalition_watch_housekeeping():
+    @task(task_id="prune_and_vacuum")
+    def prune_and_vacuum() -> dict:
+        return jobs.housekeeping(raw_days=RAW_DAYS, ledger_days=LEDGER_DAYS)
+
+    prune_and_vacuum()
+
+
+coalition_watch_housekeeping()

@@ -1,0 +1,197 @@
+"""Themes for a passage, with the words that justify them.
+
+The classifier is deterministic and explainable: every theme it returns carries the
+matched words as evidence. A theme needs one strong indicator or two different weak
+ones; spans claimed by one theme (its `claims`) are hidden from the others, which is
+how context overrides a keyword. Themes are ranked by score and capped at a few.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from coalition_watch.model import Change, ThemeMatch
+from coalition_watch.normalize import clean_display
+from coalition_watch.themes import Indicator, Taxonomy
+
+SENTENCE_MAX_THEMES = 3
+PARAGRAPH_MAX_THEMES = 4
+MAX_EVIDENCE = 6
+# A theme found only in the sentence or paragraph around a change ranks below one
+# found in the changed words themselves.
+SENTENCE_DISCOUNT = 0.8
+PARAGRAPH_DISCOUNT = 0.5
+
+# Length-preserving, so match offsets still point into the cleaned display text.
+_TYPOGRAPHY = str.maketrans(
+    {
+        **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`"), "'"),
+        **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"), '"'),
+        **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-"),
+    }
+)
+# No split after initials and common abbreviations: "U.S. Secretary", "Mr. Blinken".
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\b[A-Z]\.[A-Z]\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bNo\.)"
+    r"\s+(?=[\"'(\[]?[A-ZÄÖÜ0-9])"
+)
+_WORD = re.compile(r"[a-zäöüß]+")
+_GERMAN = frozenset(
+    ("der", "die", "das", "und", "mit", "für", "nicht", "ist", "sind", "den", "dem", "des",
+     "ein", "eine", "einer", "sich", "auf", "von", "zu", "im", "wir", "auch", "über", "bei",
+     "nach", "wird", "werden")
+)  # fmt: skip
+_ENGLISH = frozenset(
+    ("the", "and", "of", "to", "in", "is", "are", "for", "with", "on", "that", "this",
+     "their", "its", "by", "from", "be", "which", "as", "we", "our", "will", "has", "have")
+)  # fmt: skip
+
+
+def guess_language(text: str) -> str | None:
+    """'en' or 'de' by counting function words; None when the text gives no sign."""
+    words = _WORD.findall(text.lower())
+    german = sum(w in _GERMAN for w in words)
+    english = sum(w in _ENGLISH for w in words)
+    if german == english:
+        return None
+    return "de" if german > english else "en"
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph, split after . ! ? before a capital or digit."""
+    return [s for s in _SENTENCE_END.split(clean_display(text)) if s]
+
+
+@dataclass
+class _Hit:
+    indicator: Indicator
+    start: int
+    end: int
+    text: str
+
+
+class Classifier:
+    """Assigns themes from a `Taxonomy` to sentences, paragraphs and changes."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+
+    def classify(
+        self, text: str, language: str | None = None, max_themes: int | None = None
+    ) -> list[ThemeMatch]:
+        """Themes for one passage, best first. At most 3 for a sentence, 4 for a paragraph."""
+        display = clean_display(text)
+        if not display:
+            return []
+        if max_themes is None:
+            several = len(split_sentences(display)) > 1
+            max_themes = PARAGRAPH_MAX_THEMES if several else SENTENCE_MAX_THEMES
+        scored = self._score(display, language)
+        return [match for _, _, match in scored[:max_themes]]
+
+    def classify_change(
+        self, change: Change, old_paragraph: str | None, new_paragraph: str | None
+    ) -> list[ThemeMatch]:
+        """Themes for a change: its changed words first, then its sentence, then paragraph.
+
+        A theme named in the changed words leads even when the paragraph is about
+        something else; the sentence adds its themes after those; the paragraph is
+        consulted only when neither the words nor the sentence name any theme.
+        """
+        words = " … ".join([*change.deleted, *change.inserted])
+        sentence = " ".join(s for s in (change.old, change.new) if s)
+        paragraph = " ".join(p for p in (old_paragraph, new_paragraph) if p)
+        language = guess_language(" ".join([sentence, paragraph, words]))
+
+        found: dict[str, ThemeMatch] = {}
+        for level_text, discount in ((words, 1.0), (sentence, SENTENCE_DISCOUNT)):
+            for match in self.classify(level_text, language, SENTENCE_MAX_THEMES):
+                if match.id not in found:
+                    found[match.id] = _discounted(match, discount)
+        if not found:
+            for match in self.classify(paragraph, language, SENTENCE_MAX_THEMES):
+                found[match.id] = _discounted(match, PARAGRAPH_DISCOUNT)
+        return list(found.values())[:SENTENCE_MAX_THEMES]
+
+    def _score(self, display: str, language: str | None) -> list[tuple[float, int, ThemeMatch]]:
+        text = display.translate(_TYPOGRAPHY)
+        language = language or guess_language(text)
+        languages = (language,) if language in ("en", "de") else ("en", "de")
+
+        hits = {t.id: self._find(t.applicable(languages), text) for t in self.taxonomy}
+        claimed = [
+            (theme_id, h.start, h.end)
+            for theme_id, hs in hits.items()
+            for h in hs
+            if h.indicator.claims
+        ]
+        results = []
+        for theme in self.taxonomy:
+            kept = [
+                h
+                for h in hits[theme.id]
+                if h.indicator.claims
+                or not any(
+                    owner != theme.id and h.start < end and start < h.end
+                    for owner, start, end in claimed
+                )
+            ]
+            kept = _without_overlaps(kept)
+            raw = _raw_score(kept)
+            if raw < 1.0:
+                continue
+            first = min(h.start for h in kept)
+            match = ThemeMatch(
+                id=theme.id,
+                score=1.0 - math.exp(-raw),
+                evidence=_evidence(kept, display),
+            )
+            results.append((raw, first, match))
+        results.sort(key=lambda r: (-r[0], r[1]))
+        return results
+
+    @staticmethod
+    def _find(indicators: Iterable[Indicator], text: str) -> list[_Hit]:
+        return [
+            _Hit(indicator, m.start(), m.end(), m.group(0))
+            for indicator in indicators
+            for m in indicator.pattern.finditer(text)
+        ]
+
+
+def _without_overlaps(hits: list[_Hit]) -> list[_Hit]:
+    """Within one theme, keep the longest of overlapping hits (one span, one vote)."""
+    kept: list[_Hit] = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if not any(hit.start < k.end and k.start < hit.end for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _raw_score(hits: list[_Hit]) -> float:
+    """Each distinct indicator counts its weight once; repeats add a little, up to a cap."""
+    by_indicator: dict[int, list[_Hit]] = {}
+    for hit in hits:
+        by_indicator.setdefault(id(hit.indicator), []).append(hit)
+    total = 0.0
+    for group in by_indicator.values():
+        weight = group[0].indicator.weight
+        total += weight + min(len(group) - 1, 3) * 0.1 * weight
+    return total
+
+
+def _evidence(hits: list[_Hit], display: str) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for hit in hits:
+        words = display[hit.start : hit.end].strip(" -/'\u2019\u2018")
+        seen.setdefault(words.casefold(), words)
+    return tuple(seen.values())[:MAX_EVIDENCE]
+
+
+def _discounted(match: ThemeMatch, factor: float) -> ThemeMatch:
+    if factor == 1.0:
+        return match
+    return ThemeMatch(id=match.id, score=match.score * factor, evidence=match.evidence)

@@ -1,0 +1,263 @@
+"""`coalition-watch`: the command line. Thin: parse, call the package, print.
+
+Exit codes: 0 success, 2 bad input (one line on stderr naming the input), 1 unexpected
+failure. A user's mistake never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from coalition_watch.errors import BadInput, CoalitionWatchError, FetchError
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+CHANNELS = ("email", "slack")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, like every other bad input
+        raise BadInput(f"{self.prog}: {message}")
+
+
+def _print_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _document(path: str):
+    from coalition_watch.extract import extract_path
+
+    return extract_path(Path(path))
+
+
+def cmd_extract(args) -> int:
+    doc = _document(args.path)
+    if args.json:
+        _print_json(doc.to_json())
+        return EXIT_OK
+    print(doc.title)
+    print(f"published: {doc.published or 'unknown'}   language: {doc.language or 'unknown'}")
+    print()
+    for paragraph in doc.paragraphs:
+        print(paragraph, end="\n\n")
+    return EXIT_OK
+
+
+def _classifier():
+    from coalition_watch.classify import Classifier
+    from coalition_watch.themes import load_themes
+
+    return Classifier(load_themes())
+
+
+def cmd_diff(args) -> int:
+    from coalition_watch.console import format_diff
+    from coalition_watch.diff import diff_documents
+    from coalition_watch.process import classify_diff
+
+    old, new = _document(args.old), _document(args.new)
+    diff = diff_documents(old, new)
+    classify_diff(diff, _classifier())
+    if args.json:
+        _print_json(diff.to_json())
+    else:
+        color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+        sys.stdout.write(format_diff(diff, color=color))
+    return EXIT_OK
+
+
+def cmd_classify(args) -> int:
+    doc = _document(args.path)
+    classifier = _classifier()
+    paragraphs = []
+    for text in doc.paragraphs:
+        matches = classifier.classify(text, doc.language)
+        paragraphs.append({"text": text, "themes": [m.to_json() for m in matches]})
+    if args.json:
+        _print_json({"paragraphs": paragraphs})
+        return EXIT_OK
+    for i, item in enumerate(paragraphs, 1):
+        tags = (
+            "; ".join(f"{t['id']} ({', '.join(t['evidence'])})" for t in item["themes"])
+            or "(no theme)"
+        )
+        print(f"[{i}] {tags}\n    {item['text'][:160]}{'…' if len(item['text']) > 160 else ''}")
+    return EXIT_OK
+
+
+def cmd_themes(args) -> int:
+    from coalition_watch.themes import load_themes
+
+    taxonomy = load_themes()
+    rows = taxonomy.to_json()
+    if args.json:
+        _print_json(rows)
+        return EXIT_OK
+    for row in rows:
+        print(f"{row['id']:<16} {row['label']}: {row.get('description', '')}")
+    return EXIT_OK
+
+
+def cmd_render(args) -> int:
+    from coalition_watch.render import render_diff_json
+
+    path = Path(args.diff_json)
+    text = _read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
+        raise BadInput(f"{path}: not a diff (expected an object with a 'changes' list)")
+    sys.stdout.write(render_diff_json(data, args.channel))
+    return EXIT_OK
+
+
+def _read_text(path: Path) -> str:
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
+    if not raw.strip():
+        raise BadInput(f"{path}: file is empty")
+    if b"\x00" in raw[:4096]:
+        raise BadInput(f"{path}: binary file, expected text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not UTF-8 text") from None
+
+
+def cmd_fetch(args) -> int:
+    from coalition_watch.poll import fetch_one
+
+    doc = fetch_one(args.url, source_id=args.source)
+    if args.json:
+        _print_json(doc.to_json())
+    else:
+        print(doc.title, doc.published or "", sep="\n")
+        print(*doc.paragraphs, sep="\n\n")
+    return EXIT_OK
+
+
+def cmd_db(args) -> int:
+    from coalition_watch.store import open_store
+
+    store = open_store(args.db)
+    version = store.migrate()
+    url = store.engine.url.render_as_string(hide_password=True)
+    print(f"store {url} is at schema version {version}")
+    return EXIT_OK
+
+
+def cmd_poll(args) -> int:
+    from coalition_watch import jobs
+
+    outcomes = jobs.poll_sources(args.source or None, db_url=args.db)
+    _print_json([o.to_json() for o in outcomes]) if args.json else print(
+        *(o.summary() for o in outcomes), sep="\n"
+    )
+    return EXIT_OK if all(o.status != "error" for o in outcomes) else EXIT_FAILURE
+
+
+def cmd_process(args) -> int:
+    from coalition_watch import jobs
+
+    report = jobs.process_versions(mode=args.mode, db_url=args.db)
+    _print_json(report.to_json())
+    return EXIT_OK
+
+
+def cmd_deliver(args) -> int:
+    from coalition_watch import jobs
+
+    report = jobs.deliver_messages(db_url=args.db, transports="hooks")
+    _print_json(report.to_json())
+    return EXIT_OK if not report.failed else EXIT_FAILURE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="coalition-watch",
+        description="Watch Global Coalition against Daesh/ISIS statements change.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def add(name: str, func: Callable, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("extract", cmd_extract, "Extract the statement body from a saved page or text capture.")
+    p.add_argument("path", help="a .html/.htm page, a .txt text capture or a gov.uk .json item")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("diff", cmd_diff, "Compare two statements (files as for extract).")
+    p.add_argument("old")
+    p.add_argument("new")
+    p.add_argument("--json", action="store_true", help="print the JSON contract")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    p = add("classify", cmd_classify, "Tag each paragraph of a statement with themes.")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("themes", cmd_themes, "List the theme taxonomy.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("render", cmd_render, "Print the message that would be sent for a diff.")
+    p.add_argument("diff_json", help="a file holding `coalition-watch diff --json` output")
+    p.add_argument("--channel", required=True, choices=CHANNELS)
+
+    p = add("fetch", cmd_fetch, "Fetch and extract one URL through the polling code path.")
+    p.add_argument("url")
+    p.add_argument("--source", help="source id whose settings apply (default: by host)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    db_help = "store URL (default: $COALITION_WATCH_DB_URL or a SQLite file)"
+    p = add("db", cmd_db, "Create or upgrade the project store.")
+    p.add_argument("action", choices=("init",))
+    p.add_argument("--db", help=db_help)
+
+    p = add("poll", cmd_poll, "Poll sources once and store new versions (no Airflow needed).")
+    p.add_argument("--source", action="append", help="source id (repeatable; default: all)")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("process", cmd_process, "Diff and classify new versions, queue alerts.")
+    p.add_argument("--mode", choices=("normal", "digest", "quiet"), default="normal")
+    p.add_argument("--db", help=db_help)
+
+    p = add("deliver", cmd_deliver, "Send queued messages through the Airflow connections.")
+    p.add_argument("--db", help=db_help)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        logging.basicConfig(
+            level=logging.INFO if args.verbose else logging.WARNING,
+            format="%(levelname)s %(name)s: %(message)s",
+        )
+        return args.func(args)
+    except (BadInput, FetchError) as exc:
+        print(f"coalition-watch: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CoalitionWatchError as exc:
+        print(f"coalition-watch: failed: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

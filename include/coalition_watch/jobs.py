@@ -1,0 +1,189 @@
+"""The pipeline's units of work, as plain functions: one per Airflow task or CLI command.
+
+Each job opens the store, loads configuration, does one thing and returns a JSON-friendly
+report. DAG files call these and nothing else, so everything here is testable without
+Airflow.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+
+from coalition_watch.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+LINK_BASE_ENV = "COALITION_WATCH_LINK_BASE"  # public URL of the UI, for "see the full diff"
+HORIZON_ENV = "COALITION_WATCH_ALERT_HORIZON_DAYS"
+DEFAULT_HORIZON_DAYS = 30
+
+
+def store_for(db_url: str | None = None) -> Store:
+    store = open_store(db_url)
+    store.check_schema()
+    return store
+
+
+def enabled_sources(source_ids: Iterable[str] | None = None):
+    from coalition_watch.errors import BadInput
+    from coalition_watch.sources import load_sources
+
+    sources = [s for s in load_sources() if s.enabled]
+    if source_ids:
+        wanted = set(source_ids)
+        unknown = wanted - {s.id for s in sources}
+        if unknown:
+            raise BadInput(f"unknown or disabled source id(s): {', '.join(sorted(unknown))}")
+        sources = [s for s in sources if s.id in wanted]
+    return sources
+
+
+def poll_sources(source_ids: Iterable[str] | None = None, *, db_url: str | None = None):
+    """Poll each source once; a failing source never stops the others."""
+    from coalition_watch.deliver import enqueue_operator_alert
+    from coalition_watch.poll import make_client, poll_source
+
+    store = store_for(db_url)
+    outcomes = []
+    for source in enabled_sources(source_ids):
+        outcome = poll_source(store, source, make_client(source))
+        outcomes.append(outcome)
+        for alert in outcome.operator_alerts():
+            enqueue_operator_alert(store, **alert)
+    return outcomes
+
+
+def subscribers(known_sources: Sequence[str] | None = None):
+    from coalition_watch.sources import load_sources
+    from coalition_watch.subscriptions import load_subscriptions
+    from coalition_watch.themes import load_themes
+
+    if known_sources is None:
+        known_sources = [s.id for s in load_sources()]
+    return load_subscriptions(known_themes=load_themes().ids, known_sources=known_sources)
+
+
+def horizon_days() -> int | None:
+    raw = os.environ.get(HORIZON_ENV)
+    if raw is None:
+        return DEFAULT_HORIZON_DAYS
+    return int(raw) if raw.strip() not in ("", "none") else None
+
+
+def process_versions(*, mode: str = "normal", db_url: str | None = None):
+    """Diff, classify and queue alerts for every version stored since the last run."""
+    from coalition_watch.classify import Classifier
+    from coalition_watch.process import Processor
+    from coalition_watch.themes import load_themes
+
+    processor = Processor(
+        store_for(db_url),
+        Classifier(load_themes()),
+        subscribers(),
+        link_base=os.environ.get(LINK_BASE_ENV),
+        horizon_days=horizon_days(),
+    )
+    return processor.run(mode)
+
+
+def deliver_messages(
+    *,
+    db_url: str | None = None,
+    transports: str | Mapping = "hooks",
+    email_conn_id: str = "smtp_default",
+    slack_conn_id: str = "slack_api_default",
+):
+    """Send what the outbox holds; the ledger makes a re-run send nothing twice."""
+    from coalition_watch.deliver import deliver_pending
+    from coalition_watch.deliver.transports import hook_transports
+
+    if transports == "hooks":
+        transports = hook_transports(email_conn_id=email_conn_id, slack_conn_id=slack_conn_id)
+    return deliver_pending(store_for(db_url), transports)
+
+
+def queue_digest(period_key: str, *, db_url: str | None = None) -> int:
+    from coalition_watch.deliver import enqueue_digest
+
+    return enqueue_digest(store_for(db_url), subscribers(), period_key=period_key)
+
+
+def housekeeping(*, raw_days: int, ledger_days: int, db_url: str | None = None) -> dict:
+    from coalition_watch.store.housekeeping import housekeep
+
+    return housekeep(store_for(db_url), raw_days=raw_days, ledger_days=ledger_days).to_json()
+
+
+def source_ids() -> list[str]:
+    from coalition_watch.sources import load_sources
+
+    return [s.id for s in load_sources()]
+
+
+def series_ids() -> list[str]:
+    from coalition_watch.series import SERIES
+
+    return list(SERIES)
+
+
+def backfill_request(params) -> dict:
+    """Validate a backfill's parameters; returns the request as JSON for the next task."""
+    from dataclasses import asdict
+
+    from coalition_watch.backfill import BackfillRequest
+
+    request = BackfillRequest.from_params(
+        params, known_sources=source_ids(), known_series=series_ids()
+    )
+    fields = asdict(request)
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()}
+
+
+def backfill_process(request: dict, *, run_id: str, db_url: str | None = None) -> dict:
+    """Diff what the backfill stored; in digest mode, one summary per subscriber."""
+    report = process_versions(db_url=db_url).to_json()
+    if request["alert_mode"] == "digest":
+        report["digests"] = queue_digest(f"backfill:{run_id}", db_url=db_url)
+    return report
+
+
+def backfill_ingest(request: dict, *, db_url: str | None = None) -> list[int]:
+    """Store the statements a backfill asks for; returns the ids of the new versions.
+
+    Versions carry the backfill's alert mode; re-ingesting known content adds nothing.
+    """
+    from coalition_watch.backfill import resolve_replay_file
+    from coalition_watch.demo import REPLAY_ROOT
+    from coalition_watch.extract import extract_path
+    from coalition_watch.poll import ingest_document, ingest_range, ingest_url
+
+    store = store_for(db_url)
+    mode, series = request["alert_mode"], request.get("series")
+    if request.get("replay_file"):
+        path = resolve_replay_file(REPLAY_ROOT, request["replay_file"])
+        document = extract_path(path)
+        url = replay_url(path) or f"replay:{path.relative_to(REPLAY_ROOT).as_posix()}"
+        version, created = ingest_document(
+            store,
+            source=request.get("source") or "replay",
+            url=url,
+            document=document,
+            raw=path.read_bytes(),
+            series=series,
+            alert_mode=mode,
+        )
+        return [version.id] if created else []
+    if request.get("url"):
+        return ingest_url(store, request["url"], source_id=request.get("source"),
+                          series=series, alert_mode=mode)
+    return ingest_range(store, request["source"], request["start"], request["end"],
+                        series=series, alert_mode=mode)
+
+
+def replay_url(path) -> str | None:
+    """The real URL a page of the replay archive was recorded from, if the index knows it."""
+    from coalition_watch.testing.replay_index import url_of
+
+    return url_of(path)

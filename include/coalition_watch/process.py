@@ -1,0 +1,222 @@
+"""Turn newly stored versions into comparisons and alerts.
+
+For each version not yet processed, oldest publication date first:
+
+1. a later version of a known publication is a *revision*: diff it against the previous
+   version of that publication;
+2. a new publication that is the same statement as one already stored (a repost, another
+   government's copy) is a *variant*: attach it to that statement, store the comparison,
+   never alert;
+3. otherwise it is a *new statement*: diff it against the previous statement of its series
+   (the last meeting). When an older meeting arrives after a newer one (a backfill loaded
+   out of order), the newer statement's series comparison is redone against it, quietly.
+
+Changes are classified by theme, then an Alert goes to the outbox unless the run is quiet.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+
+from coalition_watch.classify import Classifier
+from coalition_watch.deliver import enqueue_alert
+from coalition_watch.diff import diff_documents
+from coalition_watch.identity import SAME_STATEMENT_THRESHOLD, same_statement
+from coalition_watch.model import Alert, Diff, StatementRef
+from coalition_watch.store import Store, StoredVersion
+
+log = logging.getLogger(__name__)
+
+AlertMode = Literal["normal", "digest", "quiet"]
+ALERT_MODES: tuple[str, ...] = ("normal", "digest", "quiet")
+
+
+@dataclass
+class ProcessReport:
+    processed: int = 0
+    comparisons: int = 0
+    variants: int = 0
+    alerts: list[str] = field(default_factory=list)  # alert keys sent to the outbox
+    queued: int = 0  # deliveries queued
+
+    def to_json(self) -> dict:
+        return {
+            "processed": self.processed,
+            "comparisons": self.comparisons,
+            "variants": self.variants,
+            "alerts": self.alerts,
+            "queued": self.queued,
+        }
+
+
+def statement_ref(version: StoredVersion) -> StatementRef:
+    doc = version.document
+    return StatementRef(
+        title=doc.title,
+        published=doc.published,
+        url=version.url,
+        source=version.source,
+        series=version.series,
+        language=doc.language,
+        version_id=version.id,
+    )
+
+
+def classify_diff(diff: Diff, classifier: Classifier) -> None:
+    """Fill each change's themes from its words, then its sentence, then its paragraph."""
+    for change in diff.changes:
+        old_par = _paragraph(diff.old.paragraphs, change.old_paragraph)
+        new_par = _paragraph(diff.new.paragraphs, change.new_paragraph)
+        matches = classifier.classify_change(change, old_par, new_par)
+        change.themes = [m.id for m in matches]
+        change.evidence = {m.id: list(m.evidence) for m in matches}
+
+
+def _paragraph(paragraphs: Sequence[str], index: int | None) -> str | None:
+    return paragraphs[index] if index is not None and 0 <= index < len(paragraphs) else None
+
+
+def alert_themes(diff: Diff | None, version: StoredVersion, classifier: Classifier):
+    """Themes of the substantive changes, or of the whole statement when there is no diff."""
+    evidence: dict[str, list[str]] = {}
+    if diff is not None:
+        for change in diff.substantive:
+            for theme in change.themes:
+                words = evidence.setdefault(theme, [])
+                words.extend(w for w in change.evidence.get(theme, []) if w not in words)
+    else:
+        for paragraph in version.document.paragraphs:
+            for match in classifier.classify(paragraph, version.document.language):
+                words = evidence.setdefault(match.id, [])
+                words.extend(w for w in match.evidence if w not in words)
+    return sorted(evidence), evidence
+
+
+def is_stale(version: StoredVersion, horizon_days: int | None, today: date | None = None) -> bool:
+    """Older than the horizon: a backfilled meeting, not news; it never alerts immediately."""
+    if horizon_days is None or not version.published:
+        return False
+    today = today or datetime.now(UTC).date()
+    return date.fromisoformat(version.published) < today - timedelta(days=horizon_days)
+
+
+class Processor:
+    def __init__(
+        self,
+        store: Store,
+        classifier: Classifier,
+        subscribers: Sequence,
+        *,
+        link_base: str | None = None,
+        horizon_days: int | None = None,
+    ):
+        self.store = store
+        self.classifier = classifier
+        self.subscribers = list(subscribers)
+        self.link_base = link_base.rstrip("/") if link_base else None
+        self.horizon_days = horizon_days
+
+    def run(self, mode: AlertMode = "normal") -> ProcessReport:
+        if mode not in ALERT_MODES:
+            raise ValueError(f"alert mode {mode!r} is not one of {', '.join(ALERT_MODES)}")
+        report = ProcessReport()
+        for version in self.store.unprocessed_versions():
+            self._process(version, version.alert_mode or mode, report)
+            self.store.mark_processed(version.id)
+            report.processed += 1
+        return report
+
+    def _compare(self, old: StoredVersion, new: StoredVersion, basis: str) -> tuple[int, Diff]:
+        diff = diff_documents(old.document, new.document)
+        classify_diff(diff, self.classifier)
+        comparison_id, _ = self.store.save_comparison(old, new, basis, diff)
+        return comparison_id, diff
+
+    def _process(self, version: StoredVersion, mode: AlertMode, report: ProcessReport) -> None:
+        previous = self.store.previous_revision(version)
+        if previous is not None:
+            comparison_id, diff = self._compare(previous, version, "revision")
+            report.comparisons += 1
+            if diff.substantive:
+                self._alert(
+                    "revised_statement",
+                    version,
+                    previous,
+                    "revision",
+                    diff,
+                    comparison_id,
+                    mode,
+                    report,
+                )
+            return
+
+        twin = self._same_statement_elsewhere(version)
+        if twin is not None:
+            self.store.attach_publication(version.publication_id, twin.statement_id)
+            self._compare(twin, version, "variant")
+            report.variants += 1
+            log.info("%s is another publication of statement %s", version.url, twin.statement_id)
+            return
+
+        last_meeting = self.store.previous_in_series(version)
+        diff = comparison_id = None
+        if last_meeting is not None:
+            comparison_id, diff = self._compare(last_meeting, version, "series")
+            report.comparisons += 1
+        later = self.store.next_in_series(version)
+        if later is not None:
+            # An older meeting arrived after a newer one: the newer one's "last meeting"
+            # is now this version. Redo that comparison; it is history, so no alert.
+            self._compare(version, later, "series")
+            report.comparisons += 1
+            mode = "quiet" if mode == "normal" else mode
+        self._alert(
+            "new_statement",
+            version,
+            last_meeting,
+            "series" if diff else None,
+            diff,
+            comparison_id,
+            mode,
+            report,
+        )
+
+    def _same_statement_elsewhere(self, version: StoredVersion) -> StoredVersion | None:
+        for other in self.store.statements_near(version.published, version.series):
+            if other.statement_id == version.statement_id or other.source == version.source:
+                continue
+            if same_statement(other.document, version.document) >= SAME_STATEMENT_THRESHOLD:
+                return other
+        return None
+
+    def _alert(self, kind, version, previous, basis, diff, comparison_id, mode, report) -> None:
+        themes, evidence = alert_themes(diff, version, self.classifier)
+        key = f"comparison:{comparison_id}" if comparison_id else f"version:{version.id}"
+        alert = Alert(
+            kind=kind,
+            key=key,
+            statement=statement_ref(version),
+            themes=themes,
+            previous=statement_ref(previous) if previous else None,
+            basis=basis,
+            diff=diff,
+            link=self._link(comparison_id, version),
+            theme_evidence=evidence,
+        )
+        if mode == "normal" and is_stale(version, self.horizon_days):
+            mode = "digest"  # an old meeting loaded late is history: digest, not an alert
+        if mode == "quiet":
+            return
+        report.queued += enqueue_alert(self.store, alert, self.subscribers, mode=mode)
+        report.alerts.append(key)
+
+    def _link(self, comparison_id: int | None, version: StoredVersion) -> str | None:
+        if not self.link_base:
+            return None
+        if comparison_id:
+            return f"{self.link_base}/comparisons/{comparison_id}"
+        return f"{self.link_base}/statements/{version.statement_id}"

@@ -1,0 +1,250 @@
+"""The taxonomy file: the packaged one loads, bad ones fail at load time with a clear error."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from coalition_watch.errors import ConfigError
+from coalition_watch.themes import ENV_VAR, load_themes
+
+REQUIRED_IDS = {
+    "iraq", "syria", "africa", "other_regions", "detainees", "humanitarian", "stabilization",
+    "law_enforcement", "military", "communications", "counter_finance", "coalition",
+}  # fmt: skip
+
+GOOD_THEME = """
+  - id: iraq
+    label: Iraq
+    description: Iraq.
+    indicators:
+      en: [Baghdad]
+"""
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "themes.yaml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def test_packaged_taxonomy_has_every_required_theme_with_label_and_description():
+    taxonomy = load_themes()
+    assert set(taxonomy.ids) == REQUIRED_IDS
+    for theme in taxonomy:
+        assert theme.label and theme.description
+        assert any(not i.claims and i.weight == 1.0 for i in theme.indicators)
+
+
+def test_environment_variable_overrides_the_packaged_file(tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_VAR, str(write(tmp_path, "themes:" + GOOD_THEME)))
+    assert load_themes().ids == ("iraq",)
+
+
+def test_an_explicit_path_wins_over_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "missing.yaml"))
+    assert load_themes(write(tmp_path, "themes:" + GOOD_THEME)).ids == ("iraq",)
+
+
+BAD_FILES = {
+    "duplicate id": (
+        "themes:" + GOOD_THEME + GOOD_THEME,
+        "iraq",
+        "duplicate theme id",
+    ),
+    "empty indicator list": (
+        """
+        themes:
+          - id: syria
+            label: Syria
+            description: Syria.
+            indicators:
+              en: []
+        """,
+        "syria.indicators.en",
+        "empty indicator list",
+    ),
+    "no indicators at all": (
+        """
+        themes:
+          - id: syria
+            label: Syria
+            description: Syria.
+        """,
+        "syria",
+        "'indicators' must map languages",
+    ),
+    "bad regex": (
+        """
+        themes:
+          - id: africa
+            label: Africa
+            description: Africa.
+            indicators:
+              en: ["re:Sahel(", Mali]
+        """,
+        "africa.indicators.en",
+        "bad regex in 're:Sahel('",
+    ),
+    "unknown field": (
+        """
+        themes:
+          - id: military
+            label: Military
+            description: Military.
+            keywords: [troops]
+            indicators:
+              en: [troops]
+        """,
+        "military",
+        "unknown field(s): keywords",
+    ),
+    "unknown language": (
+        """
+        themes:
+          - id: military
+            label: Military
+            description: Military.
+            indicators:
+              fr: [troupes]
+        """,
+        "military.indicators.fr",
+        "unknown language",
+    ),
+    "unknown name reference": (
+        """
+        themes:
+          - id: coalition
+            label: Coalition
+            description: Coalition.
+            indicators:
+              en: ["coalition against {ENEMY}"]
+        """,
+        "coalition.indicators.en",
+        "unknown name {ENEMY}",
+    ),
+    "bad id": (
+        """
+        themes:
+          - id: Law Enforcement
+            label: Law
+            description: Law.
+            indicators:
+              en: [police]
+        """,
+        "themes[1]",
+        "bad id 'Law Enforcement'",
+    ),
+    "missing label": (
+        """
+        themes:
+          - id: iraq
+            description: Iraq.
+            indicators:
+              en: [Baghdad]
+        """,
+        "iraq",
+        "'label' must be non-empty text",
+    ),
+    "indicator that matches nothing in particular": (
+        """
+        themes:
+          - id: iraq
+            label: Iraq
+            description: Iraq.
+            indicators:
+              en: ["re:x*"]
+        """,
+        "iraq.indicators.en",
+        "matches empty text",
+    ),
+}
+
+
+@pytest.mark.parametrize("body,key,problem", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_a_malformed_taxonomy_names_file_theme_and_problem(tmp_path, body, key, problem):
+    path = write(tmp_path, body)
+    with pytest.raises(ConfigError) as caught:
+        load_themes(path)
+    error = caught.value
+    assert error.file == str(path)
+    assert error.key == key
+    assert problem in error.problem
+    assert str(path) in str(error) and key in str(error)
+
+
+def test_a_key_given_twice_in_one_mapping_is_refused_not_silently_dropped(tmp_path):
+    path = write(
+        tmp_path,
+        """
+        themes:
+          - id: iraq
+            label: Iraq
+            description: Iraq.
+            indicators:
+              en: [Baghdad]
+              en: [Erbil]
+        """,
+    )
+    with pytest.raises(ConfigError, match="duplicate key 'en'"):
+        load_themes(path)
+
+
+def test_missing_file_and_invalid_yaml_are_config_errors(tmp_path):
+    with pytest.raises(ConfigError, match="file not found"):
+        load_themes(tmp_path / "nope.yaml")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_themes(write(tmp_path, "themes: [unclosed"))
+
+
+class TestRequire:
+    def test_known_ids_pass_through(self):
+        taxonomy = load_themes()
+        assert taxonomy.require(["iraq", "africa"], "subs.yaml", "alice.themes") == (
+            "iraq",
+            "africa",
+        )
+
+    def test_unknown_ids_name_the_file_the_place_and_the_ids(self):
+        with pytest.raises(ConfigError) as caught:
+            load_themes().require(["iraq", "irak", "finance"], "subs.yaml", "alice.themes")
+        error = caught.value
+        assert (error.file, error.key) == ("subs.yaml", "alice.themes")
+        assert "'irak'" in error.problem and "'finance'" in error.problem
+        assert "'iraq'" not in error.problem.split(";")[0]
+
+
+MATCHES = {
+    "German noun from an English-style stem": ("stabili*", "de", "die Stabilisierung", True),
+    "British spelling": ("stabili*", "en", "stabilisation efforts", True),
+    "American verb": ("stabilization", "en", "to stabilize", False),
+    "ise/ize in a plain word": ("stabilization", "en", "Stabilisation", True),
+    "plural ending": ("detainee", "en", "the detainees", True),
+    "possessive": ("Iraq", "en", "Iraq's sovereignty", True),
+    "German case ending": ("Irak", "de", "des Iraks", True),
+    "no match inside a longer word": ("Mali", "en", "Somalia", False),
+    "hyphen for space": ("counter messaging", "en", "counter-messaging", True),
+    "joined compound": ("counter-messaging", "en", "countermessaging", True),
+    "compound tail": ("*finanzierung", "de", "Terrorismusfinanzierung", True),
+    "umlaut transliterated": ("Kämpfer", "de", "Kaempfer", True),
+    "acronym is case-sensitive": ("IS", "any", "this is it", False),
+    "acronym matches in capitals": ("IS", "any", "die IS-Kämpfer", True),
+}
+
+
+@pytest.mark.parametrize("indicator,language,text,expected", MATCHES.values(), ids=MATCHES.keys())
+def test_indicators_match_inflection_case_and_hyphenation(
+    tmp_path, indicator, language, text, expected
+):
+    body = f"""
+    themes:
+      - id: t
+        label: T
+        description: T.
+        indicators:
+          {language}: ["{indicator}"]
+    """
+    (compiled,) = load_themes(write(tmp_path, body)).get("t").indicators
+    assert bool(compiled.pattern.search(text)) is expected

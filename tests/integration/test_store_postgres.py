@@ -6,12 +6,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
 from coalition_watch.model import Change, Diff, Document
 from coalition_watch.store import Store, open_store
 from coalition_watch.store import schema as t
 from coalition_watch.testing.fixtures import postgres, postgres_url  # noqa: F401 (fixtures)
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 URL = "https://www.state.gov/joint-communique-2020"
 

@@ -7,9 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
-from coalition_watch.store import open_store
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+from coalition_watch.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN_FILE = ROOT / "plugins" / "coalition_watch_plugin.py"

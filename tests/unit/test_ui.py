@@ -6,6 +6,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from fastapi import Depends, HTTPException
+from fastapi.testclient import TestClient
+from sqlalchemy import insert
+
 from coalition_watch.model import Change, Diff, Document
 from coalition_watch.store import Store, open_store
 from coalition_watch.store import schema as t
@@ -13,9 +17,6 @@ from coalition_watch.ui import app as ui_app
 from coalition_watch.ui import create_app
 from coalition_watch.ui.highlight import Segment, mark_spans
 from coalition_watch.ui.shares import theme_shares
-from fastapi import Depends, HTTPException
-from fastapi.testclient import TestClient
-from sqlalchemy import insert
 
 SERIES = "small-group"
 P2020 = (

@@ -76,7 +76,8 @@ class ShareCache:
 def load_default_classifier() -> tuple[ClassifyParagraphs | None, str | None]:
     """The project's classifier as a paragraphs callable, or None and why it is unavailable."""
     try:
-        from coalition_watch.classify import Classifier, load_themes
+        from coalition_watch.classify import Classifier
+        from coalition_watch.themes import load_themes
     except ImportError as exc:
         return None, f"theme classification is not installed ({exc})"
     try:

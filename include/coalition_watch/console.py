@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from coalition_watch.model import Change, Diff
 
 _RESET, _RED, _GREEN, _DIM, _BOLD = "\033[0m", "\033[31m", "\033[32m", "\033[2m", "\033[1m"
@@ -11,9 +13,10 @@ def _mark(text: str, spans: list[str], colour: str, sign: str, color: bool) -> s
     """Highlight each changed span once, in order, so repeated words are not all marked."""
     out, pos = [], 0
     for span in spans:
-        at = text.find(span, pos)
-        if at < 0:
+        found = re.compile(rf"(?<!\w){re.escape(span)}(?!\w)").search(text, pos)
+        if found is None:
             continue
+        at = found.start()
         out.append(text[pos:at])
         out.append(f"{colour}{span}{_RESET}" if color else f"[{sign}{span}{sign}]")
         pos = at + len(span)

@@ -11,7 +11,6 @@ Airflow is imported inside `run_demo` only: the package stays importable without
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from contextlib import ExitStack
@@ -35,30 +34,6 @@ class DemoResult:
         return len(self.emails) + len(self.slack)
 
 
-def _connections(smtp_port: int, slack_url: str) -> dict[str, str]:
-    smtp = {
-        "conn_type": "smtp",
-        "host": "127.0.0.1",
-        "port": smtp_port,
-        "extra": {
-            "from_email": "coalition-watch@demo.invalid",
-            "disable_ssl": True,
-            "disable_tls": True,
-            "timeout": 10,
-            "retry_limit": 1,
-        },
-    }
-    slack = {
-        "conn_type": "slack",
-        "password": "xoxb-demo-token",
-        "extra": {"base_url": slack_url.rstrip("/") + "/api/"},
-    }
-    return {
-        "AIRFLOW_CONN_SMTP_DEFAULT": json.dumps(smtp),
-        "AIRFLOW_CONN_SLACK_API_DEFAULT": json.dumps(slack),
-    }
-
-
 def run_demo(output_dir: Path, *, dag_folder: Path | None = None) -> DemoResult:
     """Play both states of the site through the DAGs; return what was delivered."""
     from airflow.dag_processing.dagbag import DagBag
@@ -67,7 +42,7 @@ def run_demo(output_dir: Path, *, dag_folder: Path | None = None) -> DemoResult:
     from coalition_watch.settings import REPLAY_URL_ENV
     from coalition_watch.testing.fake_slack import FakeSlack
     from coalition_watch.testing.replay_server import ReplayServer
-    from coalition_watch.testing.smtp_server import SmtpServer
+    from coalition_watch.testing.smtp_server import LocalSmtpServer
 
     result = DemoResult()
     email_dir, slack_dir = output_dir / "email", output_dir / "slack"
@@ -77,10 +52,14 @@ def run_demo(output_dir: Path, *, dag_folder: Path | None = None) -> DemoResult:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
     with ExitStack() as stack:
         replay = stack.enter_context(ReplayServer(REPLAY_ROOT, "demo", STATES[0]))
-        smtp = stack.enter_context(SmtpServer(eml_dir=email_dir))
-        slack = stack.enter_context(FakeSlack(json_dir=slack_dir))
+        smtp = stack.enter_context(LocalSmtpServer(out_dir=email_dir))
+        slack = stack.enter_context(FakeSlack(out_dir=slack_dir))
+        before = _files(output_dir)
         os.environ[REPLAY_URL_ENV] = replay.url
-        os.environ.update(_connections(smtp.port, slack.url))
+        os.environ["AIRFLOW_CONN_SMTP_DEFAULT"] = smtp.connection_json(
+            "coalition-watch@demo.invalid"
+        )
+        os.environ["AIRFLOW_CONN_SLACK_API_DEFAULT"] = slack.connection_json()
         for state in STATES:
             replay.set_state(state)
             result.lines.append(f"== the site after the {state} meeting ==")
@@ -89,9 +68,14 @@ def run_demo(output_dir: Path, *, dag_folder: Path | None = None) -> DemoResult:
                 if run.state != "success":
                     raise RuntimeError(f"{dag_id} ended {run.state} in state {state}")
             result.lines.extend(_summary(jobs.store_for()))
-        result.emails = sorted(smtp.written)
-        result.slack = sorted(slack.written)
+        new_files = sorted(_files(output_dir) - before)
+        result.emails = [p for p in new_files if p.suffix == ".eml"]
+        result.slack = [p for p in new_files if p.suffix == ".json"]
     return result
+
+
+def _files(directory: Path) -> set[Path]:
+    return set(directory.rglob("*.*")) if directory.exists() else set()
 
 
 def _summary(store) -> list[str]:

@@ -1,1 +1,1 @@
-"""Helpers for the test suite: real servers started on demand, torn down afterwards."""
+"""Real local servers and sample values for tests and the demo (never used in production)."""

@@ -1,0 +1,332 @@
+"""The delivery loop: send what the ledger says is due, record every outcome.
+
+Exactly-once design (see docs/alerts.md): a row is marked `sending` and committed
+*before* the network call and `sent` after it. A row found still `sending` after
+`stale_after` belongs to a run that died mid-send; before resending it we ask the
+platform whether it arrived (Slack: our message id in the message metadata). SMTP
+cannot be asked, so such an email is resent with the same Message-ID.
+
+Transient failures are retried with exponential back-off (or Slack's Retry-After),
+within one call while the wait fits `max_wait`, and otherwise stay queued for the next
+run. Permanent failures are recorded with the reason and raise one operator alert per
+recipient and channel; other recipients are unaffected.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from coalition_watch.errors import PermanentDeliveryError, TransientDeliveryError
+from coalition_watch.store import schema as t
+from coalition_watch.store.repository import Store
+from coalition_watch.subscriptions import Operators
+
+from .outbox import enqueue_operator_alert
+from .transports import UNCONFIRMED, Outgoing, Transport
+
+log = logging.getLogger(__name__)
+
+Seam = Callable[[str, Outgoing], None]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    base_delay: float = 2.0  # seconds before the first retry, doubled each attempt
+    max_delay: float = 300.0
+    max_attempts: int = 8  # across runs; then the delivery fails and the operators hear
+    max_wait: float = 60.0  # longest this call waits for a retry before leaving it queued
+    stale_after: timedelta = timedelta(minutes=10)  # a `sending` row older than this is orphaned
+
+    def delay(self, attempts: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return retry_after
+        return min(self.max_delay, self.base_delay * 2 ** max(0, attempts - 1))
+
+
+@dataclass
+class DeliveryResult:
+    message_id: str
+    channel: str
+    recipient: str
+    status: str  # sent | failed | queued
+    attempts: int
+    error: str | None = None
+    external_id: str | None = None
+    reconciled: bool = False
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    retries: int = 0  # transient failures met (each followed by a retry or left queued)
+    pending: int = 0  # still queued when the call returned
+    reconciled: int = 0  # found already delivered after a crash, not resent
+    results: list[DeliveryResult] = field(default_factory=list)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def deliver_pending(
+    store: Store,
+    transports: Mapping[str, Transport],
+    *,
+    policy: RetryPolicy | None = None,
+    clock: Callable[[], datetime] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    operators: Operators | None = None,
+    seam: Seam | None = None,
+) -> DeliveryReport:
+    """Send every due delivery. `clock`/`sleep` are injectable so tests never wait;
+    `seam(point, message)` is called at "before_send" and "after_send" (crash tests)."""
+    policy = policy or RetryPolicy()
+    clock = clock or (lambda: datetime.now(UTC))
+    report = DeliveryReport()
+    final: dict[tuple[str, str, str], DeliveryResult] = {}
+    deadline = clock() + timedelta(seconds=policy.max_wait)
+    while True:
+        due, next_at = _due(store, clock(), policy, transports)
+        for row in due:
+            result = _deliver_one(store, row, transports[row.channel], policy, clock, seam, report)
+            if result is None:
+                continue
+            final[(result.message_id, result.recipient, result.channel)] = result
+            if result.status == "failed" and row.template != "operator_alert":
+                _alert_operators(store, result, operators)
+        if due:
+            continue
+        if next_at is None or next_at > deadline:
+            break
+        sleep(max(0.0, (next_at - clock()).total_seconds()))
+    report.results = list(final.values())
+    report.pending = sum(1 for r in report.results if r.status == "queued")
+    return report
+
+
+@dataclass(frozen=True)
+class _Row:
+    message_id: str
+    recipient: str
+    channel: str
+    status: str
+    attempts: int
+    updated_at: datetime
+    external_id: str | None
+    template: str
+    subject: str | None
+    payload: dict
+
+
+def _due(
+    store, now: datetime, policy: RetryPolicy, transports
+) -> tuple[list[_Row], datetime | None]:
+    """Rows to try now, and when the next queued row becomes due (for the wait)."""
+    q = (
+        select(
+            t.deliveries,
+            t.messages.c.template,
+            t.messages.c.subject,
+            t.messages.c.payload,
+        )
+        .join(t.messages, t.messages.c.id == t.deliveries.c.message_id)
+        .where(t.deliveries.c.status.in_(("queued", "sending")))
+        .where(t.deliveries.c.channel.in_(list(transports)))
+        .order_by(t.messages.c.created_at, t.deliveries.c.message_id)
+    )
+    due: list[_Row] = []
+    next_at: datetime | None = None
+    with store.engine.connect() as conn:
+        for r in conn.execute(q):
+            updated = _utc(r.updated_at)
+            if r.status == "sending":
+                when = updated + policy.stale_after
+            else:  # never tried: due now
+                when = _utc(r.next_attempt_at) or now
+            if when <= now:
+                payload = json.loads(r.payload) if isinstance(r.payload, str) else r.payload
+                due.append(
+                    _Row(
+                        r.message_id,
+                        r.recipient,
+                        r.channel,
+                        r.status,
+                        r.attempts,
+                        r.updated_at,
+                        r.external_id,
+                        r.template,
+                        r.subject,
+                        payload,
+                    )
+                )
+            elif r.status == "queued":
+                next_at = when if next_at is None else min(next_at, when)
+    return due, next_at
+
+
+def _claim(store: Store, row: _Row, now: datetime, external_id: str | None) -> bool:
+    """Mark the row `sending` (committed) unless another run changed it first."""
+    key = (
+        (t.deliveries.c.message_id == row.message_id)
+        & (t.deliveries.c.recipient == row.recipient)
+        & (t.deliveries.c.channel == row.channel)
+    )
+    with store.begin() as conn:
+        changed = conn.execute(
+            update(t.deliveries)
+            .where(
+                key, t.deliveries.c.status == row.status, t.deliveries.c.attempts == row.attempts
+            )
+            .values(
+                status="sending", attempts=row.attempts + 1, updated_at=now, external_id=external_id
+            )
+        ).rowcount
+    return changed == 1
+
+
+def _record(store: Store, row: _Row, **values) -> None:
+    with store.begin() as conn:
+        conn.execute(
+            update(t.deliveries)
+            .where(
+                t.deliveries.c.message_id == row.message_id,
+                t.deliveries.c.recipient == row.recipient,
+                t.deliveries.c.channel == row.channel,
+            )
+            .values(**values)
+        )
+
+
+def _deliver_one(store, row: _Row, transport: Transport, policy, clock, seam, report):
+    message = Outgoing(row.message_id, row.channel, row.recipient, row.subject, row.payload)
+    # A row left `sending`, or marked unconfirmed, may already have been delivered.
+    uncertain = row.status == "sending" or row.external_id == UNCONFIRMED
+    if not _claim(store, row, clock(), UNCONFIRMED if uncertain else None):
+        return None
+    attempts = row.attempts + 1
+
+    def result(status, error=None, external_id=None, reconciled=False):
+        return DeliveryResult(
+            row.message_id,
+            row.channel,
+            row.recipient,
+            status,
+            attempts,
+            error,
+            external_id,
+            reconciled,
+        )
+
+    try:
+        if uncertain and (found := transport.find_sent(message)) is not None:
+            _record(
+                store,
+                row,
+                status="sent",
+                sent_at=clock(),
+                updated_at=clock(),
+                external_id=found,
+                last_error=None,
+            )
+            report.reconciled += 1
+            return result("sent", external_id=found, reconciled=True)
+        if seam:
+            seam("before_send", message)
+        external_id = transport.send(message)
+    except TransientDeliveryError as exc:
+        report.retries += 1
+        if attempts >= policy.max_attempts:
+            return _fail(
+                store,
+                row,
+                result,
+                clock,
+                report,
+                f"gave up after {attempts} attempts: {exc.reason}",
+            )
+        delay = policy.delay(attempts, exc.retry_after)
+        _record(
+            store,
+            row,
+            status="queued",
+            last_error=exc.reason,
+            updated_at=clock(),
+            next_attempt_at=clock() + timedelta(seconds=delay),
+            external_id=UNCONFIRMED if uncertain else None,
+        )
+        log.info(
+            "delivery to %s (%s) will retry in %.1fs: %s",
+            row.recipient,
+            row.channel,
+            delay,
+            exc.reason,
+        )
+        return result("queued", error=exc.reason)
+    except PermanentDeliveryError as exc:
+        return _fail(store, row, result, clock, report, exc.reason)
+    except Exception as exc:  # a bug or an unmapped library error: retry, but never loop forever
+        report.retries += 1
+        reason = f"unexpected {type(exc).__name__}: {exc}"
+        log.exception("delivery to %s (%s) failed unexpectedly", row.recipient, row.channel)
+        if attempts >= policy.max_attempts:
+            return _fail(store, row, result, clock, report, reason)
+        _record(
+            store,
+            row,
+            status="queued",
+            last_error=reason,
+            updated_at=clock(),
+            next_attempt_at=clock() + timedelta(seconds=policy.delay(attempts, None)),
+        )
+        return result("queued", error=reason)
+    if seam:
+        seam("after_send", message)
+    _record(
+        store,
+        row,
+        status="sent",
+        sent_at=clock(),
+        updated_at=clock(),
+        external_id=external_id,
+        last_error=None,
+        next_attempt_at=None,
+    )
+    report.sent += 1
+    return result("sent", external_id=external_id)
+
+
+def _fail(store, row: _Row, result, clock, report: DeliveryReport, reason: str):
+    _record(
+        store, row, status="failed", last_error=reason, updated_at=clock(), next_attempt_at=None
+    )
+    report.failed += 1
+    log.warning("delivery to %s (%s) failed: %s", row.recipient, row.channel, reason)
+    return result("failed", error=reason)
+
+
+def _alert_operators(store: Store, failed: DeliveryResult, operators: Operators | None) -> None:
+    try:
+        enqueue_operator_alert(
+            store,
+            key=f"delivery-failed:{failed.channel}:{failed.recipient}",
+            subject=f"Delivery to {failed.recipient} ({failed.channel}) failed",
+            text=(
+                f"Recipient: {failed.recipient}\nChannel: {failed.channel}\n"
+                f"Reason: {failed.error}\nMessage: {failed.message_id}\n"
+                "Other recipients are unaffected. Fix the subscription or the connection; "
+                "you will not be alerted again for this recipient."
+            ),
+            operators=operators,
+        )
+    except Exception:  # the failure is recorded in the ledger either way
+        log.exception("could not queue the operator alert for %s", failed.recipient)

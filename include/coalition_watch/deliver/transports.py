@@ -1,0 +1,186 @@
+"""Senders: email through Airflow's SmtpHook, Slack through SlackHook (slack-sdk underneath).
+
+Airflow is imported inside the methods, so `import coalition_watch.deliver` stays
+Airflow-free. Each transport maps its library's failures to TransientDeliveryError
+(retry later) or PermanentDeliveryError (record, alert the operators) in one place.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from email import message_from_string
+from email import policy as email_policy
+from typing import Any, Protocol
+from urllib.error import URLError
+
+from coalition_watch.errors import PermanentDeliveryError, TransientDeliveryError
+
+METADATA_EVENT = "coalition_watch_message"
+UNCONFIRMED = "?unconfirmed"  # ledger marker: a send may have happened, check before resending
+
+# Slack errors that say "try again later"; every other `error` is permanent for the message.
+SLACK_TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A stored outbox message on its way to one recipient."""
+
+    id: str
+    channel: str
+    recipient: str
+    subject: str | None
+    payload: dict
+
+
+class Transport(Protocol):
+    def send(self, message: Outgoing) -> str:
+        """Deliver; return the platform's id (Slack ts, Message-ID). Raise DeliveryError."""
+        ...
+
+    def find_sent(self, message: Outgoing) -> str | None:
+        """The platform id if `message` is known to be delivered already, else None."""
+        ...
+
+
+class SmtpTransport:
+    """Sends the stored MIME message as is; `From` comes from the connection if unset."""
+
+    def __init__(self, conn_id: str = "smtp_default"):
+        self.conn_id = conn_id
+
+    def send(self, message: Outgoing) -> str:
+        from airflow.exceptions import AirflowException
+        from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+        mime = message_from_string(message.payload["mime"], policy=email_policy.SMTP)
+        try:
+            with SmtpHook(smtp_conn_id=self.conn_id) as hook:
+                sender = mime["From"] or hook.from_email
+                if not sender:
+                    raise PermanentDeliveryError(
+                        message.recipient, f"connection {self.conn_id!r} has no from_email"
+                    )
+                if not mime["From"]:
+                    mime["From"] = sender
+                # The hook's own send builds a new MIME message; ours is already rendered.
+                hook._smtp_client.send_message(mime, from_addr=sender, to_addrs=[message.recipient])
+        except (PermanentDeliveryError, TransientDeliveryError):
+            raise
+        except AirflowException as exc:
+            if "not found" in str(exc):
+                raise PermanentDeliveryError(
+                    message.recipient, f"SMTP connection {self.conn_id!r} is not configured"
+                ) from exc
+            raise TransientDeliveryError(message.recipient, f"SMTP: {exc}") from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()), (0, b""))
+            raise _smtp_error(message.recipient, code, text) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise _smtp_error(message.recipient, exc.smtp_code, exc.smtp_error) from exc
+        except (smtplib.SMTPException, OSError) as exc:  # refused, reset, timeout, disconnected
+            raise TransientDeliveryError(message.recipient, f"SMTP unreachable: {exc!r}") from exc
+        return mime["Message-ID"] or ""
+
+    def find_sent(self, message: Outgoing) -> str | None:
+        return None  # SMTP cannot be asked; the fixed Message-ID lets mail stores dedupe
+
+
+def _smtp_error(recipient: str, code: int, text: bytes | str) -> Exception:
+    reason = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    detail = f"SMTP {code} {reason}".strip()
+    if 400 <= code < 500:
+        return TransientDeliveryError(recipient, detail)
+    return PermanentDeliveryError(recipient, detail)
+
+
+class SlackTransport:
+    """chat.postMessage with our message id in the message metadata, for reconciliation."""
+
+    def __init__(self, conn_id: str = "slack_api_default"):
+        self.conn_id = conn_id
+        self._hook: Any = None
+
+    @property
+    def hook(self):
+        if self._hook is None:
+            from airflow.providers.slack.hooks.slack import SlackHook
+
+            self._hook = SlackHook(slack_conn_id=self.conn_id)
+        return self._hook
+
+    def send(self, message: Outgoing) -> str:
+        payload = dict(message.payload)
+        payload["channel"] = message.recipient
+        payload["metadata"] = {
+            "event_type": METADATA_EVENT,
+            "event_payload": {"message_id": message.id},
+        }
+        response = self._call(message.recipient, "chat.postMessage", json=payload)
+        return str(response.get("ts") or "")
+
+    def find_sent(self, message: Outgoing) -> str | None:
+        """Look for our message id in the channel's recent history (needs a channel id)."""
+        try:
+            response = self._call(
+                message.recipient,
+                "conversations.history",
+                data={"channel": message.recipient, "limit": 100, "include_all_metadata": "true"},
+            )
+        except PermanentDeliveryError:
+            return None  # e.g. a "#name" channel, which history does not accept: resend
+        for item in response.get("messages", []):
+            meta = item.get("metadata") or {}
+            if (meta.get("event_payload") or {}).get("message_id") == message.id:
+                return str(item.get("ts") or "")
+        return None
+
+    def _call(self, recipient: str, method: str, **kwargs) -> dict:
+        from slack_sdk.errors import SlackApiError, SlackClientError
+
+        try:
+            return self.hook.call(method, **kwargs).data
+        except SlackApiError as exc:
+            raise _slack_error(recipient, method, exc) from exc
+        except (SlackClientError, URLError, OSError) as exc:
+            raise TransientDeliveryError(recipient, f"Slack {method}: {exc!r}") from exc
+        except Exception as exc:
+            # The hook raises AirflowNotFoundException (or similar) for a missing connection.
+            if type(exc).__name__.endswith("NotFoundException"):
+                raise PermanentDeliveryError(
+                    recipient, f"Slack connection {self.conn_id!r} is not configured"
+                ) from exc
+            raise
+
+
+def _slack_error(recipient: str, method: str, exc) -> Exception:
+    response = exc.response
+    status = getattr(response, "status_code", 0) or 0
+    data = response.data if isinstance(getattr(response, "data", None), dict) else {}
+    error = data.get("error") or f"HTTP {status}"
+    if status == 429 or error == "ratelimited":
+        headers = {k.lower(): v for k, v in (getattr(response, "headers", None) or {}).items()}
+        retry_after = _seconds(headers.get("retry-after"))
+        return TransientDeliveryError(recipient, f"Slack {method}: rate limited", retry_after)
+    if status >= 500 or error in SLACK_TRANSIENT_ERRORS:
+        return TransientDeliveryError(recipient, f"Slack {method}: {error}")
+    return PermanentDeliveryError(recipient, f"Slack {method}: {error}")
+
+
+def _seconds(value: Any) -> float | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def hook_transports(
+    email_conn_id: str = "smtp_default", slack_conn_id: str = "slack_api_default"
+) -> dict[str, Transport]:
+    """The production transports, keyed by channel, using Airflow connection ids."""
+    return {"email": SmtpTransport(email_conn_id), "slack": SlackTransport(slack_conn_id)}

@@ -1,0 +1,29 @@
+"""The Coalition's own site, theglobalcoalition.org (WordPress).
+
+Posts show no date line; the date comes from the `article:published_time` meta tag or the
+theme's `time.entry-date`, and is None when neither is there. Photo captions, share
+buttons, related posts and the cookie-law banner are dropped by selector. Re-edited
+wording (Daesh for ISIS, British spelling) is kept as written: equivalences are the diff
+stage's business.
+"""
+
+from __future__ import annotations
+
+from coalition_watch.extract.engine import published, read_page
+from coalition_watch.extract.profiles import CATALOGUE
+from coalition_watch.model import Document
+
+KIND = "global_coalition"
+PROFILE = CATALOGUE.kinds[KIND]
+
+
+def extract(html: str | bytes, *, where: str, url: str | None = None) -> Document:
+    page = read_page(html, PROFILE, where)
+    return Document(
+        title=page.title,
+        paragraphs=tuple(page.paragraphs),
+        published=published(page),
+        language=page.language,
+        url=url,
+        doc_type=page.doc_type,
+    )

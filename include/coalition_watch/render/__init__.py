@@ -1,0 +1,204 @@
+"""Jinja2 email and Slack messages for alerts, digests and operator notices.
+
+    render_email(item, subscriber)  -> email.message.EmailMessage (text + HTML)
+    render_slack(item, subscriber)  -> dict (chat.postMessage payload with `text` fallback)
+    render_diff_json(diff_json, channel) -> str  (the `coalition-watch render` command)
+
+`item` is an Alert, a Digest or an OperatorNotice; `subscriber` anything with `.email`,
+`.slack` and `.themes` (a Subscriber), or a plain address string.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from coalition_watch.errors import BadInput
+from coalition_watch.model import Alert, StatementRef
+from coalition_watch.render.email import build_email
+from coalition_watch.render.environment import render_template
+from coalition_watch.render.escape import header_text
+from coalition_watch.render.slack import limit_problems, payload_from_template
+from coalition_watch.render.view import AlertView, build_view, diff_from_json
+
+__all__ = [
+    "Digest",
+    "OperatorNotice",
+    "limit_problems",
+    "render_diff_json",
+    "render_email",
+    "render_slack",
+    "subject_for",
+    "template_name",
+]
+
+EMAIL_PASSAGES = 12
+SLACK_PASSAGES = 8
+DIGEST_PASSAGES_PER_ALERT = 3
+
+
+@dataclass
+class Digest:
+    period: str  # e.g. "2026-11-23"
+    alerts: list[Alert] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OperatorNotice:
+    key: str
+    subject: str
+    text: str
+    link: str | None = None
+
+
+Renderable = Alert | Digest | OperatorNotice
+
+
+def template_name(item: Renderable) -> str:
+    if isinstance(item, Alert):
+        return item.kind
+    if isinstance(item, Digest):
+        return "daily_digest"
+    return "operator_alert"
+
+
+def subject_for(item: Renderable) -> str:
+    if isinstance(item, Alert):
+        verb = "New statement" if item.kind == "new_statement" else "Revised"
+        counts = len(item.diff.substantive) if item.diff else 0
+        tail = f" ({counts} change{'s' if counts != 1 else ''})" if item.diff else ""
+        return header_text(f"[coalition-watch] {verb}: {item.statement.title}{tail}")
+    if isinstance(item, Digest):
+        n = len(item.alerts)
+        return f"[coalition-watch] Daily digest {item.period}: {n} statement{'s' if n != 1 else ''}"
+    return header_text(f"[coalition-watch ops] {item.subject}")
+
+
+def _context(item: Renderable, subscriber: Any, max_passages: int) -> dict:
+    themes = frozenset(getattr(subscriber, "themes", ()) or ())
+    follows = ", ".join(sorted(themes)) if themes else "every theme"
+    if isinstance(item, Alert):
+        view = build_view(item, max_passages=max_passages, preferred_themes=themes)
+        return {"view": view, "follows": follows}
+    if isinstance(item, Digest):
+        per_alert = min(max_passages, DIGEST_PASSAGES_PER_ALERT)
+        views: list[AlertView] = [
+            build_view(a, max_passages=per_alert, preferred_themes=themes) for a in item.alerts
+        ]
+        return {"views": views, "period": item.period, "follows": follows}
+    return {"notice": item, "follows": ""}
+
+
+def _link(item: Renderable) -> str | None:
+    if isinstance(item, Alert):
+        return item.link or item.statement.url
+    if isinstance(item, OperatorNotice):
+        return item.link
+    return None
+
+
+def render_email(
+    item: Renderable,
+    subscriber: Any,
+    *,
+    message_id: str | None = None,
+    from_email: str | None = None,
+    max_passages: int = EMAIL_PASSAGES,
+    template_dir: Path | str | None = None,
+) -> EmailMessage:
+    to = subscriber if isinstance(subscriber, str) else getattr(subscriber, "email", None)
+    if not to:
+        raise BadInput(f"subscriber {getattr(subscriber, 'id', subscriber)!r} has no email")
+    context = _context(item, subscriber, max_passages)
+    name = template_name(item)
+    text = render_template(name, "txt", context, template_dir=template_dir)
+    html = render_template(name, "html", context, template_dir=template_dir)
+    return build_email(
+        to=to,
+        subject=subject_for(item),
+        text=text,
+        html=html,
+        message_id=message_id,
+        from_email=from_email,
+    )
+
+
+def render_slack(
+    item: Renderable,
+    subscriber: Any,
+    *,
+    max_passages: int = SLACK_PASSAGES,
+    template_dir: Path | str | None = None,
+) -> dict:
+    channel = subscriber if isinstance(subscriber, str) else getattr(subscriber, "slack", None)
+    if not channel:
+        raise BadInput(f"subscriber {getattr(subscriber, 'id', subscriber)!r} has no Slack channel")
+    context = _context(item, subscriber, max_passages)
+    rendered = render_template(
+        template_name(item), "slack.json", context, template_dir=template_dir
+    )
+    return payload_from_template(rendered, channel=channel, link=_link(item))
+
+
+def render_diff_json(diff_json: dict, channel: str) -> str:
+    """The `coalition-watch render DIFF_JSON --channel email|slack` output for one diff."""
+    alert = alert_from_diff_json(diff_json)
+    if channel == "email":
+        return render_email(alert, "desk@example.org", message_id="render-preview").as_string()
+    if channel == "slack":
+        return json.dumps(render_slack(alert, "#coalition-watch"), indent=2, ensure_ascii=False)
+    raise BadInput(f"--channel must be 'email' or 'slack', not {channel!r}")
+
+
+def alert_from_diff_json(data: Any) -> Alert:
+    """An Alert for a `coalition-watch diff --json` document; BadInput names a wrong field."""
+    if not isinstance(data, dict):
+        raise BadInput("diff JSON: expected an object with 'old', 'new' and 'changes'")
+    for side in ("old", "new"):
+        part = data.get(side)
+        if not isinstance(part, dict) or not isinstance(part.get("title"), str):
+            raise BadInput(f"diff JSON: '{side}' must be an object with a 'title' string")
+    changes = data.get("changes")
+    if not isinstance(changes, list):
+        raise BadInput("diff JSON: 'changes' must be a list")
+    for i, change in enumerate(changes):
+        if not isinstance(change, dict) or change.get("kind") not in (
+            "added",
+            "removed",
+            "modified",
+            "moved",
+            "split",
+            "merged",
+        ):
+            raise BadInput(f"diff JSON: changes[{i}].kind is missing or unknown")
+        if change.get("significance") not in ("substantive", "cosmetic"):
+            raise BadInput(f"diff JSON: changes[{i}].significance must be substantive|cosmetic")
+    try:
+        diff = diff_from_json(data)
+    except TypeError as exc:
+        raise BadInput(f"diff JSON: a change has a wrong field: {exc}") from None
+    old, new = data["old"], data["new"]
+    same_date = old.get("published") == new.get("published")
+    refs = [
+        StatementRef(
+            title=part["title"],
+            published=part.get("published"),
+            url=part.get("url") or "https://example.org/statement",
+            source=part.get("source") or "diff",
+            series=part.get("series") or "statements",
+        )
+        for part in (new, old)
+    ]
+    themes = sorted({t for c in diff.substantive for t in c.themes})
+    return Alert(
+        kind="revised_statement" if same_date else "new_statement",
+        key="render:preview",
+        statement=refs[0],
+        previous=refs[1],
+        basis="revision" if same_date else "series",
+        themes=themes,
+        diff=diff,
+    )

@@ -138,7 +138,7 @@ def _read_text(path: Path) -> str:
 def cmd_fetch(args) -> int:
     from coalition_watch.poll import fetch_one
 
-    doc = fetch_one(args.url, source_id=args.source)
+    doc = fetch_one(args.url)
     if args.json:
         _print_json(doc.to_json())
     else:
@@ -219,7 +219,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("fetch", cmd_fetch, "Fetch and extract one URL through the polling code path.")
     p.add_argument("url")
-    p.add_argument("--source", help="source id whose settings apply (default: by host)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     db_help = "store URL (default: $COALITION_WATCH_DB_URL or a SQLite file)"

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from coalition_watch.store import Store, open_store
 
@@ -46,13 +49,55 @@ def poll_sources(source_ids: Iterable[str] | None = None, *, db_url: str | None 
     from coalition_watch.poll import make_client, poll_source
 
     store = store_for(db_url)
+    client = make_client(store)  # one client: per-host limits hold across sources
     outcomes = []
     for source in enabled_sources(source_ids):
-        outcome = poll_source(store, source, make_client(source))
+        outcome = poll_source(store, source, client)
         outcomes.append(outcome)
         for alert in outcome.operator_alerts():
             enqueue_operator_alert(store, **alert)
     return outcomes
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """Sources that share a web host, polled under one Airflow pool of one slot."""
+
+    host: str
+    source_ids: list[str]
+
+    @property
+    def pool(self) -> str:
+        return f"cw_host_{self.task_suffix}"
+
+    @property
+    def task_suffix(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "_", self.host.lower()).strip("_")
+
+
+def _source_entries() -> list[dict]:
+    """The enabled entries of sources.yaml, read without the adapters.
+
+    DAG files call this at parse time, which must stay cheap: importing the adapters
+    (parsers, HTTP) would cost a second per parse. Full validation happens in the tasks.
+    """
+    import yaml
+
+    from coalition_watch.settings import config_path
+
+    data = yaml.safe_load(config_path("sources.yaml").read_text(encoding="utf-8")) or {}
+    entries = data.get("sources") or []
+    return [e for e in entries if isinstance(e, dict) and e.get("id") and e.get("enabled", True)]
+
+
+def source_groups() -> list[SourceGroup]:
+    """Enabled sources grouped by the host of their first URL."""
+    groups: dict[str, list[str]] = {}
+    for entry in _source_entries():
+        urls = list((entry.get("urls") or {}).values())
+        host = (urlsplit(urls[0]).hostname if urls else None) or entry["id"]
+        groups.setdefault(host.removeprefix("www."), []).append(entry["id"])
+    return [SourceGroup(host, ids) for host, ids in sorted(groups.items())]
 
 
 def subscribers(known_sources: Sequence[str] | None = None):
@@ -117,9 +162,7 @@ def housekeeping(*, raw_days: int, ledger_days: int, db_url: str | None = None) 
 
 
 def source_ids() -> list[str]:
-    from coalition_watch.sources import load_sources
-
-    return [s.id for s in load_sources()]
+    return [entry["id"] for entry in _source_entries()]
 
 
 def series_ids() -> list[str]:

@@ -1,0 +1,115 @@
+"""German Federal Foreign Office (auswaertiges-amt.de), English and German sites.
+
+Discovery from the press RSS feed (whose `description` carries the whole body as HTML in
+CDATA) and/or the JSON "filterlist" (`{"items":[{"headline","date":"dd.mm.yyyy","text",
+"name","link"}],"itemsTotal":N}`, site-relative links, paged by limit/offset).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urljoin
+
+from coalition_watch.errors import PermanentFetchError
+from coalition_watch.fetch import JSON_TYPES, PoliteClient
+from coalition_watch.sources.base import (
+    Item,
+    Option,
+    SourceAdapter,
+    canonical_url,
+    child_text,
+    plain,
+    rfc822_to_iso,
+    rss_items,
+)
+
+_DOTTED_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def dotted_to_iso(value: str | None) -> str | None:
+    match = _DOTTED_DATE.match(value or "")
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+class AuswaertigesAmt(SourceAdapter):
+    """auswaertiges-amt.de: press RSS feed and JSON filterlist; article pages."""
+
+    kind = "auswaertiges_amt"
+    extract_kind = "auswaertiges_amt"
+    url_names = {"rss": False, "filterlist": False}
+    options = {
+        "body_from": Option(
+            str, "page", "read the body from the article page or from the feed", ("page", "listing")
+        ),
+        "filterlist_pages": Option(int, 1, "how many filterlist pages (limit/offset) to read"),
+        "filterlist_limit": Option(int, 20, "items per filterlist page"),
+    }
+
+    def discover(self, client: PoliteClient) -> list[Item]:
+        items: list[Item] = []
+        if url := self.source.urls.get("rss"):
+            items += self._from_rss(client, url)
+        if url := self.source.urls.get("filterlist"):
+            items += self._from_filterlist(client, url)
+        return self.select(items)
+
+    def _from_rss(self, client: PoliteClient, url: str) -> list[Item]:
+        _, root = self.get_feed(client, url)
+        if root is None:
+            return []
+        language = child_text(root, "channel/language") or self.source.language
+        found = []
+        for entry in rss_items(url, root):
+            title = plain(child_text(entry, "title"))
+            body = child_text(entry, "description")
+            link = child_text(entry, "link")
+            if not link or not self.wanted(title, plain(body)):
+                continue
+            found.append(
+                Item(
+                    url=canonical_url(urljoin(url, link)),
+                    title=title,
+                    published=rfc822_to_iso(child_text(entry, "pubDate")),
+                    language=(language or "")[:2] or None,
+                    body_html=body,
+                )
+            )
+        return found
+
+    def _from_filterlist(self, client: PoliteClient, url: str) -> list[Item]:
+        found = []
+        limit = self.source.option("filterlist_limit")
+        for page in range(self.source.option("filterlist_pages")):
+            sep = "&" if "?" in url else "?"
+            page_url = f"{url}{sep}limit={limit}&offset={page * limit}"
+            response = client.get(
+                page_url, allowed_hosts=self.source.allowed_hosts, accept=JSON_TYPES
+            )
+            if response.not_modified:
+                break
+            try:
+                data = json.loads(response.text)
+                rows = data["items"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise PermanentFetchError(page_url, f"not a filterlist JSON ({exc})") from exc
+            for row in rows:
+                title, teaser = plain(row.get("headline")), plain(row.get("text"))
+                if not row.get("link") or not self.wanted(title, teaser):
+                    continue
+                found.append(
+                    Item(
+                        url=canonical_url(urljoin(url, row["link"])),
+                        title=title,
+                        published=dotted_to_iso(row.get("date")),
+                        language=self.source.language,
+                        summary=teaser,
+                        doc_type=row.get("name"),
+                    )
+                )
+            if (page + 1) * limit >= int(data.get("itemsTotal", 0)):
+                break
+        return found

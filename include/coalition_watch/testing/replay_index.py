@@ -1,0 +1,33 @@
+"""Which real URL a file of the replay archive was recorded from.
+
+Every folder of the archive that holds pages may carry an INDEX.yaml listing
+`pages: [{url, file, ...}]`, with `file` relative to that folder.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+
+@cache
+def _index(folder: Path) -> dict[Path, str]:
+    index = folder / "INDEX.yaml"
+    if not index.is_file():
+        return {}
+    data = yaml.safe_load(index.read_text(encoding="utf-8")) or {}
+    return {(folder / p["file"]).resolve(): p["url"] for p in data.get("pages") or []}
+
+
+def url_of(path: Path) -> str | None:
+    """The URL recorded for `path` in the nearest INDEX.yaml above it, if any."""
+    path = Path(path).resolve()
+    for folder in path.parents:
+        found = _index(folder).get(path)
+        if found:
+            return found
+        if (folder / "scenarios").is_dir():  # the archive's root: stop looking
+            break
+    return None

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from airflow.api_fastapi.core_api.security import get_user
 from airflow.plugins_manager import AirflowPlugin
-from coalition_watch.ui import create_app
 from fastapi import Depends
+
+from coalition_watch.ui import create_app
 
 URL_PREFIX = "/coalition-watch"
 

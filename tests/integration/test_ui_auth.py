@@ -18,17 +18,12 @@ PLUGIN_FILE = ROOT / "plugins" / "coalition_watch_plugin.py"
 
 @pytest.fixture(scope="module")
 def airflow_env(tmp_path_factory):
-    home = tmp_path_factory.mktemp("airflow-home")
-    env = {
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
-        "AIRFLOW__API_AUTH__JWT_SECRET": "test-only-secret",
-        "COALITION_WATCH_DB_URL": f"sqlite:///{home / 'coalition_watch.db'}",
-    }
+    """Airflow itself is configured by tests/conftest.py; add a JWT secret and a store."""
+    store_url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'coalition_watch.db'}"
+    env = {"AIRFLOW__API_AUTH__JWT_SECRET": "test-only-secret", "COALITION_WATCH_DB_URL": store_url}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
-    open_store(env["COALITION_WATCH_DB_URL"]).migrate()
+    open_store(store_url).migrate()
     yield env
     for key, value in saved.items():
         if value is None:

@@ -1,0 +1,320 @@
+"""The statement history app: series, versions, side-by-side diffs, the ledger, theme charts.
+
+Built by `create_app()`; it never imports Airflow. The Airflow plugin mounts it and adds
+Airflow's authentication as an app-wide dependency; tests and scripts run it as it is.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.params import Depends
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from coalition_watch.model import Diff, Document
+from coalition_watch.store import history
+from coalition_watch.store.repository import Store, open_store
+from coalition_watch.ui.chart import share_chart_svg
+from coalition_watch.ui.colors import theme_colors
+from coalition_watch.ui.highlight import Segment, mark_spans
+from coalition_watch.ui.shares import ClassifyParagraphs, ShareCache, load_default_classifier
+
+TEMPLATES = Path(__file__).parent / "templates"
+DiffDocuments = Callable[[Document, Document], Diff]
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    kind: str
+    significance: str
+    themes: list[str]
+    old: list[Segment]
+    new: list[Segment]
+    old_paragraph: int | None
+    new_paragraph: int | None
+
+
+def diff_rows(diff: dict, significance: str | None, theme: str | None) -> list[DiffRow]:
+    """The changes of a diff JSON (the CLI contract) as table rows, optionally filtered."""
+    rows = []
+    for change in diff.get("changes", []):
+        if significance and change["significance"] != significance:
+            continue
+        if theme and theme not in change.get("themes", []):
+            continue
+        rows.append(
+            DiffRow(
+                kind=change["kind"],
+                significance=change["significance"],
+                themes=list(change.get("themes", [])),
+                old=mark_spans(change.get("old"), change.get("deleted", [])),
+                new=mark_spans(change.get("new"), change.get("inserted", [])),
+                old_paragraph=change.get("old_paragraph"),
+                new_paragraph=change.get("new_paragraph"),
+            )
+        )
+    return rows
+
+
+def load_default_differ() -> tuple[DiffDocuments | None, str | None]:
+    try:
+        from coalition_watch.diff import diff_documents
+    except ImportError as exc:
+        return None, f"the diff engine (coalition_watch.diff) is not installed ({exc})"
+    return diff_documents, None
+
+
+class _Services:
+    """What the pages need, created on first use so importing the plugin touches no database."""
+
+    def __init__(
+        self,
+        store: Store | Callable[[], Store] | None,
+        classify: ClassifyParagraphs | None,
+        differ: DiffDocuments | None,
+    ):
+        self._store_source = store
+        self._store: Store | None = store if isinstance(store, Store) else None
+        self._classify, self._differ = classify, differ
+        self._classify_reason: str | None = None
+        self._differ_reason: str | None = None
+        self._shares: ShareCache | None = None
+        self._loaded_defaults = False
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                source = self._store_source
+                self._store = source() if callable(source) else open_store()
+            return self._store
+
+    def _defaults(self) -> None:
+        with self._lock:
+            if self._loaded_defaults:
+                return
+            if self._classify is None:
+                self._classify, self._classify_reason = load_default_classifier()
+            if self._differ is None:
+                self._differ, self._differ_reason = load_default_differ()
+            if self._classify is not None:
+                self._shares = ShareCache(self._classify)
+            self._loaded_defaults = True
+
+    def shares(self) -> tuple[ShareCache | None, str | None]:
+        self._defaults()
+        return self._shares, self._classify_reason
+
+    def classify(self) -> ClassifyParagraphs | None:
+        self._defaults()
+        return self._classify
+
+    def differ(self) -> tuple[DiffDocuments | None, str | None]:
+        self._defaults()
+        return self._differ, self._differ_reason
+
+
+def create_app(
+    store: Store | Callable[[], Store] | None = None,
+    *,
+    classify_paragraphs: ClassifyParagraphs | None = None,
+    diff_documents: DiffDocuments | None = None,
+    dependencies: Sequence[Depends] = (),
+) -> FastAPI:
+    """Build the app.
+
+    store: a Store, a factory for one, or None for `open_store()` (COALITION_WATCH_DB_URL).
+    classify_paragraphs / diff_documents: injected for tests; by default the project's
+    classifier and diff engine, and pages explain when they are missing.
+    dependencies: applied to every route (the plugin passes Airflow's `get_user`).
+    """
+    services = _Services(store, classify_paragraphs, diff_documents)
+    app = FastAPI(
+        title="coalition-watch statements",
+        dependencies=list(dependencies),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "svg"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    templates = Jinja2Templates(env=env)
+
+    def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        def link(route: str, query: dict | None = None, **params: Any) -> str:
+            path = request.url_for(route, **params).path
+            pairs = {k: v for k, v in (query or {}).items() if v not in (None, "")}
+            return path + ("?" + urlencode(pairs) if pairs else "")
+
+        return templates.TemplateResponse(
+            request, name, {"link": link, **context}, status_code=status_code
+        )
+
+    def not_found(what: str) -> HTTPException:
+        return HTTPException(status_code=404, detail=f"{what} not found")
+
+    @app.get("/", response_class=HTMLResponse, name="index")
+    def index(request: Request) -> HTMLResponse:
+        return page(request, "index.html", series=history.series_overview(services.store))
+
+    @app.get("/statements/{statement_id}", response_class=HTMLResponse, name="statement")
+    def statement(request: Request, statement_id: int) -> HTMLResponse:
+        detail = history.statement_detail(services.store, statement_id)
+        if detail is None:
+            raise not_found(f"statement {statement_id}")
+        series_versions = history.latest_versions_of_series(services.store, detail.series)
+        choices = {v.id: v for v in series_versions}
+        for v in detail.versions:
+            choices[v.id] = services.store.version(v.id)
+        return page(
+            request,
+            "statement.html",
+            st=detail,
+            choices=sorted(choices.values(), key=lambda v: (v.published or "", v.id)),
+            ledger_size=len(history.delivery_ledger(services.store, history.event_keys(detail))),
+        )
+
+    @app.get("/statements/{statement_id}/ledger", response_class=HTMLResponse, name="ledger")
+    def ledger(request: Request, statement_id: int) -> HTMLResponse:
+        detail = history.statement_detail(services.store, statement_id)
+        if detail is None:
+            raise not_found(f"statement {statement_id}")
+        events = history.event_keys(detail)
+        entries = history.delivery_ledger(services.store, events)
+        return page(request, "ledger.html", st=detail, entries=entries, events=events)
+
+    def render_diff(
+        request: Request,
+        diff: dict,
+        old_id: int,
+        new_id: int,
+        comparison: history.ComparisonSummary | None,
+        significance: str | None,
+        theme: str | None,
+    ) -> HTMLResponse:
+        old, new = services.store.version(old_id), services.store.version(new_id)
+        all_themes = sorted({th for c in diff.get("changes", []) for th in c.get("themes", [])})
+        changes = diff.get("changes", [])
+        return page(
+            request,
+            "diff.html",
+            old=old,
+            new=new,
+            comparison=comparison,
+            rows=diff_rows(diff, significance, theme),
+            colors=theme_colors(all_themes),
+            themes=all_themes,
+            significance=significance,
+            theme=theme,
+            counts={
+                "substantive": sum(c["significance"] == "substantive" for c in changes),
+                "cosmetic": sum(c["significance"] == "cosmetic" for c in changes),
+            },
+        )
+
+    @app.get("/comparisons/{comparison_id}", response_class=HTMLResponse, name="comparison")
+    def comparison(
+        request: Request,
+        comparison_id: int,
+        significance: str | None = Query(None, pattern="^(substantive|cosmetic)$"),
+        theme: str | None = None,
+    ) -> HTMLResponse:
+        summary = history.comparison_summary(services.store, comparison_id)
+        if summary is None:
+            raise not_found(f"comparison {comparison_id}")
+        diff = services.store.comparison(comparison_id)["diff"]
+        return render_diff(
+            request, diff, summary.old_version_id, summary.new_version_id, summary,
+            significance, theme,
+        )  # fmt: skip
+
+    @app.get("/compare", response_class=HTMLResponse, name="compare")
+    def compare(
+        request: Request,
+        old: int,
+        new: int,
+        significance: str | None = Query(None, pattern="^(substantive|cosmetic)$"),
+        theme: str | None = None,
+    ) -> Response:
+        if old == new:
+            raise HTTPException(status_code=400, detail=f"old and new are both version {old}")
+        for vid in (old, new):
+            if history.find_version(services.store, vid) is None:
+                raise not_found(f"version {vid}")
+        stored = history.comparison_for_pair(services.store, old, new)
+        if stored is not None:
+            url = request.url_for("comparison", comparison_id=stored).path
+            filters = {"significance": significance, "theme": theme}
+            query = urlencode({k: v for k, v in filters.items() if v})
+            return RedirectResponse(url + ("?" + query if query else ""), status_code=303)
+        differ, reason = services.differ()
+        if differ is None:
+            return page(
+                request,
+                "message.html",
+                status_code=503,
+                heading="Cannot diff these versions here",
+                text=f"No stored comparison of version {old} with version {new}, and {reason}. "
+                "Stored comparisons are listed on each statement's page.",
+            )
+        result = differ(services.store.version(old).document, services.store.version(new).document)
+        classify = services.classify()
+        if classify is not None:  # the diff engine leaves themes to the classifier
+            untagged = [c for c in result.changes if not c.themes and (c.new or c.old)]
+            for change, themes in zip(
+                untagged, classify([c.new or c.old or "" for c in untagged]), strict=True
+            ):
+                change.themes = themes
+        return render_diff(request, result.to_json(), old, new, None, significance, theme)
+
+    @app.get("/series/{series}", response_class=HTMLResponse, name="series")
+    def series(request: Request, series: str) -> HTMLResponse:
+        overview = {s.series: s for s in history.series_overview(services.store)}
+        if series not in overview:
+            raise not_found(f"series {series!r}")
+        cache, reason = services.shares()
+        meetings = (
+            cache.for_versions(history.latest_versions_of_series(services.store, series))
+            if cache
+            else []
+        )
+        themes = sorted({t for m in meetings for t in m.shares})
+        chart = share_chart_svg(meetings, f"Theme shares in {series}") if meetings else None
+        return page(
+            request,
+            "series.html",
+            summary=overview[series],
+            meetings=meetings,
+            themes=themes,
+            colors=theme_colors(themes),
+            chart=Markup(chart) if chart else None,  # built with every value escaped
+            unavailable=reason,
+        )
+
+    @app.get("/series/{series}/themes.svg", name="series_chart")
+    def series_chart(series: str) -> Response:
+        cache, reason = services.shares()
+        if cache is None:
+            raise HTTPException(status_code=503, detail=reason)
+        meetings = cache.for_versions(history.latest_versions_of_series(services.store, series))
+        if not meetings:
+            raise not_found(f"dated statements in series {series!r}")
+        svg = share_chart_svg(meetings, f"Theme shares in {series}")
+        return Response(svg, media_type="image/svg+xml")
+
+    return app

@@ -1,0 +1,159 @@
+"""Screenshot the statements UI with a real headless Chromium: the seed pair's diff page.
+
+    python scripts/screenshot_ui.py [--pair tests/data/diff/seed_pair.yaml] [--out docs/img]
+
+Builds a throwaway SQLite store holding the two seed communiques (2020 and 2021 meetings),
+diffs and classifies them with the project's engines, serves the app on a free local port
+and lets Chromium (Debian package `chromium`) save PNGs of the diff and the series chart.
+Prints the files written and their pixel sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+import yaml
+
+from coalition_watch.classify import Classifier
+from coalition_watch.diff import diff_documents
+from coalition_watch.errors import BadInput
+from coalition_watch.model import Document
+from coalition_watch.store import Store, open_store
+from coalition_watch.themes import load_themes
+from coalition_watch.ui import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PAIR = ROOT / "tests" / "data" / "diff" / "seed_pair.yaml"
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--hide-scrollbars",
+)  # fmt: skip
+SERIES = "small-group-ministerial"
+
+
+def load_pair(path: Path) -> tuple[Document, Document]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return tuple(  # type: ignore[return-value]
+            Document(
+                title=data[side]["title"],
+                paragraphs=tuple(data[side]["paragraphs"]),
+                published=str(data[side]["published"]),
+                language="en",
+            )
+            for side in ("old", "new")
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise BadInput(f"{path}: not a seed pair file with old/new documents ({exc})") from exc
+
+
+def paragraph(doc: Document, index: int | None) -> str | None:
+    return doc.paragraphs[index] if index is not None and 0 <= index < len(doc.paragraphs) else None
+
+
+def fill_store(store: Store, old: Document, new: Document) -> int:
+    """Store both meetings and their series comparison; return the comparison id."""
+    versions = [
+        store.record_version(
+            source="seed", url=f"urn:coalition-watch:seed:{doc.published}", document=doc,
+            series=SERIES,
+        )[0]
+        for doc in (old, new)
+    ]  # fmt: skip
+    diff = diff_documents(versions[0].document, versions[1].document)
+    classifier = Classifier(load_themes())
+    for change in diff.changes:  # as the pipeline does: changed words, sentence, paragraph
+        matches = classifier.classify_change(
+            change, paragraph(old, change.old_paragraph), paragraph(new, change.new_paragraph)
+        )
+        change.themes = [m.id for m in matches]
+    comparison_id, _ = store.save_comparison(versions[0], versions[1], "series", diff)
+    return comparison_id
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(store: Store, port: int) -> uvicorn.Server:
+    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    threading.Thread(target=server.run, daemon=True).start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the UI did not start on port {port}")
+        time.sleep(0.05)
+    return server
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise RuntimeError(f"{path} is not a PNG")
+    return struct.unpack(">II", head[16:24])
+
+
+def screenshot(chromium: str, url: str, out: Path, size: str, profile: Path) -> tuple[int, int]:
+    out.unlink(missing_ok=True)
+    cmd = [
+        chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--screenshot={out}",
+        f"--window-size={size}", url,
+    ]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if not out.exists():
+        raise RuntimeError(f"chromium wrote no screenshot (exit {done.returncode}): {done.stderr}")
+    return png_size(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pair", type=Path, default=DEFAULT_PAIR, help="seed pair YAML")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img", help="PNG directory")
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    args = parser.parse_args(argv)
+    if not Path(args.chromium).exists():
+        print(f"error: no Chromium at {args.chromium} (apt-get install chromium)", file=sys.stderr)
+        return 2
+    try:
+        old, new = load_pair(args.pair)
+    except BadInput as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cw-shot-") as tmp:
+        store = open_store(f"sqlite:///{Path(tmp) / 'store.db'}")
+        store.migrate()
+        comparison_id = fill_store(store, old, new)
+        port = free_port()
+        server = serve(store, port)
+        base = f"http://127.0.0.1:{port}"
+        shots = {
+            "ui-diff.png": (f"{base}/comparisons/{comparison_id}?significance=substantive",
+                            "1400,1000"),
+            "ui-series.png": (f"{base}/series/{SERIES}", "1400,900"),
+        }  # fmt: skip
+        try:
+            for name, (url, size) in shots.items():
+                width, height = screenshot(args.chromium, url, args.out / name, size, Path(tmp))
+                print(f"{args.out / name}: {width}x{height} px from {url.removeprefix(base)}")
+        finally:
+            server.should_exit = True
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

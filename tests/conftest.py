@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["coalition_watch.testing.fixtures"]  # postgres, postgres_url
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_2020 = SEEDS / "000_4eaa05a6e6643515.txt"

@@ -25,9 +25,13 @@ SMALL_GROUP = [p for p in PAGES if p["series"] == "small_group_ministerial"]
 DB = "sqlite:///{}"
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = DB.format(tmp_path / "store.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path, monkeypatch):
+    """The store the jobs use, on SQLite and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        url = DB.format(tmp_path / "store.db")
+    else:
+        url = request.getfixturevalue("postgres_url")
     monkeypatch.setenv("COALITION_WATCH_DB_URL", url)
     jobs.open_store(url).migrate()
     return jobs.store_for(url)

@@ -12,15 +12,23 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def demo_runs(airflow_db, tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo_runs(request, airflow_db, tmp_path_factory):
+    """The demo run twice, with the project store on SQLite, then on PostgreSQL."""
     from coalition_watch.demo import run_demo
     from coalition_watch.store import open_store
+    from coalition_watch.testing.postgres import create_database
 
-    open_store().migrate()
-    out = tmp_path_factory.mktemp("demo-output")
-    first = run_demo(out)
-    second = run_demo(out)
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.db'}"
+    else:
+        url = create_database(request.getfixturevalue("postgres"), "demo_end_to_end")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("COALITION_WATCH_DB_URL", url)
+        open_store(url).migrate()
+        out = tmp_path_factory.mktemp("demo-output")
+        first = run_demo(out)
+        second = run_demo(out)
     return first, second
 
 

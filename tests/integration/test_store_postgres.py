@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from coalition_watch.model import Change, Diff, Document
 from coalition_watch.store import Store, open_store
@@ -121,13 +120,6 @@ def test_concurrent_polls_of_one_page_store_one_version(store):
     assert count(store, t.versions) == 2
 
 
-@pytest.mark.xfail(
-    raises=IntegrityError,
-    strict=True,
-    reason="Store.record_version inserts the statement and publication of a new URL without a "
-    "savepoint, so a concurrent first poll loses with IntegrityError on publications.url; "
-    "fix proposed to the lead (wrap both inserts in begin_nested and re-read on conflict)",
-)
 def test_concurrent_first_polls_of_a_new_page_store_one_publication(store):
     threads = 6
     barrier = threading.Barrier(threads)

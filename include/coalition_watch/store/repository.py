@@ -189,25 +189,33 @@ class Store:
         with self.engine.begin() as conn:
             pub = conn.execute(select(t.publications).where(t.publications.c.url == url)).first()
             if pub is None:
-                if statement_id is None:
-                    statement_id = conn.execute(
-                        insert(t.statements).values(
-                            series=series,
-                            title=document.title,
-                            published=document.published,
-                            first_seen=now(),
-                        )
-                    ).inserted_primary_key[0]
-                pub_id = conn.execute(
-                    insert(t.publications).values(
-                        statement_id=statement_id,
-                        source=source,
-                        url=url,
-                        language=document.language,
-                        first_seen=now(),
-                    )
-                ).inserted_primary_key[0]
-            else:
+                try:  # a concurrent first poll of this URL may win the unique URL
+                    with conn.begin_nested():
+                        new_statement_id = statement_id
+                        if new_statement_id is None:
+                            new_statement_id = conn.execute(
+                                insert(t.statements).values(
+                                    series=series,
+                                    title=document.title,
+                                    published=document.published,
+                                    first_seen=now(),
+                                )
+                            ).inserted_primary_key[0]
+                        pub_id = conn.execute(
+                            insert(t.publications).values(
+                                statement_id=new_statement_id,
+                                source=source,
+                                url=url,
+                                language=document.language,
+                                first_seen=now(),
+                            )
+                        ).inserted_primary_key[0]
+                        statement_id = new_statement_id
+                except IntegrityError:  # the other poll's statement and publication stand
+                    pub = conn.execute(
+                        select(t.publications).where(t.publications.c.url == url)
+                    ).one()
+            if pub is not None:
                 pub_id, statement_id = pub.id, pub.statement_id
             existing = conn.execute(
                 select(t.versions.c.id).where(

@@ -39,7 +39,7 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--hide-scrollbars",
 )  # fmt: skip
-SERIES = "small-group-ministerial"
+SERIES = "small_group_ministerial"  # as coalition_watch.series infers it for the seeds
 
 
 def load_pair(path: Path) -> tuple[Document, Document]:

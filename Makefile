@@ -13,6 +13,8 @@ export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(AIRFLOW_HOME)/airflow.db
 export COALITION_WATCH_DB_URL ?= sqlite:///$(AIRFLOW_HOME)/coalition_watch.db
+# "See the full diff" links point at the statements UI that `make airflow` serves.
+export COALITION_WATCH_LINK_BASE ?= http://localhost:8080/coalition-watch
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help setup demo test test-fast lint format airflow bench lock screenshot clean

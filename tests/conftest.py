@@ -29,7 +29,15 @@ os.environ.update(
         "COALITION_WATCH_DB_URL": f"sqlite:///{_AIRFLOW_HOME}/coalition_watch.db",
     }
 )
-for var in ("COALITION_WATCH_REPLAY_URL", "COALITION_WATCH_CONFIG_DIR"):
+for var in (  # a developer's or the Makefile's settings must not leak into tests
+    "COALITION_WATCH_REPLAY_URL",
+    "COALITION_WATCH_CONFIG_DIR",
+    "COALITION_WATCH_LINK_BASE",
+    "COALITION_WATCH_ALERT_HORIZON_DAYS",
+    "COALITION_WATCH_SUBSCRIPTIONS",
+    "COALITION_WATCH_THEMES",
+    "COALITION_WATCH_TEMPLATES",
+):
     os.environ.pop(var, None)
 
 

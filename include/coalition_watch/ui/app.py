@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from coalition_watch.model import Diff, Document
+from coalition_watch.series import series_label
 from coalition_watch.store import history
 from coalition_watch.store.repository import Store, open_store
 from coalition_watch.ui.chart import share_chart_svg
@@ -153,6 +154,7 @@ def create_app(
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["series_label"] = series_label
     templates = Jinja2Templates(env=env)
 
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -7,7 +7,7 @@ whose text is the short form only, so the expansion never reaches the paragraphs
 
 from __future__ import annotations
 
-from coalition_watch.extract.engine import published, read_page
+from coalition_watch.extract.engine import read_page
 from coalition_watch.extract.profiles import CATALOGUE
 from coalition_watch.model import Document
 
@@ -24,11 +24,4 @@ def split_meta(meta: str) -> tuple[str, str | None]:
 def extract(html: str | bytes, *, where: str, url: str | None = None) -> Document:
     page = read_page(html, PROFILE, where)
     _, doc_type = split_meta(page.date_text)
-    return Document(
-        title=page.title,
-        paragraphs=tuple(page.paragraphs),
-        published=published(page),
-        language=page.language,
-        url=url,
-        doc_type=doc_type,
-    )
+    return page.document(url=url, doc_type=doc_type)

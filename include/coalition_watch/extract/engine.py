@@ -19,6 +19,7 @@ from coalition_watch.errors import ExtractionError
 from coalition_watch.extract.dates import parse_date
 from coalition_watch.extract.language import declared_language, guess_language
 from coalition_watch.extract.profiles import CATALOGUE, Profile
+from coalition_watch.model import Document
 from coalition_watch.normalize import clean_display, display_paragraphs, is_cut
 
 _SNIFF_BYTES = 65536
@@ -150,6 +151,17 @@ class Page:
     date_text: str
     doc_type: str | None
     language: str | None
+
+    def document(self, *, url: str | None, doc_type: str | None = None) -> Document:
+        """The statement as the rest of the pipeline sees it (`doc_type` overrides)."""
+        return Document(
+            title=self.title,
+            paragraphs=tuple(self.paragraphs),
+            published=published(self),
+            language=self.language,
+            url=url,
+            doc_type=doc_type if doc_type is not None else self.doc_type,
+        )
 
 
 def read_page(html: str | bytes, profile: Profile, where: str) -> Page:

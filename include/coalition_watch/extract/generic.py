@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from coalition_watch.extract.engine import published, read_page, sniff_text
+from coalition_watch.extract.engine import read_page, sniff_text
 from coalition_watch.extract.profiles import CATALOGUE, Profile, build_profile
 from coalition_watch.model import Document
 
@@ -53,11 +53,4 @@ def extract(
 ) -> Document:
     profile = profile or profile_for(url, selectors, html)
     page = read_page(html, profile, where)
-    return Document(
-        title=page.title,
-        paragraphs=tuple(page.paragraphs),
-        published=published(page),
-        language=page.language,
-        url=url,
-        doc_type=_LABEL.sub("", page.doc_type) if page.doc_type else None,
-    )
+    return page.document(url=url, doc_type=_LABEL.sub("", page.doc_type) if page.doc_type else None)

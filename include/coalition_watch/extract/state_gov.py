@@ -9,7 +9,7 @@ Difficulties" page served with HTTP 200 to non-browser clients is refused as a b
 
 from __future__ import annotations
 
-from coalition_watch.extract.engine import published, read_page
+from coalition_watch.extract.engine import read_page
 from coalition_watch.extract.profiles import CATALOGUE
 from coalition_watch.model import Document
 
@@ -18,12 +18,4 @@ PROFILE = CATALOGUE.kinds[KIND]
 
 
 def extract(html: str | bytes, *, where: str, url: str | None = None) -> Document:
-    page = read_page(html, PROFILE, where)
-    return Document(
-        title=page.title,
-        paragraphs=tuple(page.paragraphs),
-        published=published(page),
-        language=page.language,
-        url=url,
-        doc_type=page.doc_type,
-    )
+    return read_page(html, PROFILE, where).document(url=url)

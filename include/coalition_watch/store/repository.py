@@ -348,60 +348,47 @@ class Store:
         return self._row_to_version(row) if row else None
 
     def previous_in_series(self, version: StoredVersion) -> StoredVersion | None:
-        """Latest good version of the statement published before this one in its series.
+        """The last meeting: the statement of the series published just before this one.
 
         Ordered by publication date, not arrival, so out-of-order backfills link correctly.
         """
-        if version.published is None:
-            return None
-        prev = (
-            select(t.statements.c.id)
-            .where(
-                t.statements.c.series == version.series,
-                t.statements.c.id != version.statement_id,
-                t.statements.c.published < version.published,
-            )
-            .order_by(t.statements.c.published.desc(), t.statements.c.id.desc())
-            .limit(1)
-        )
-        with self.engine.connect() as conn:
-            sid = conn.execute(prev).scalar()
-            if sid is None:
-                return None
-            row = conn.execute(
-                self._version_query()
-                .where(
-                    t.publications.c.statement_id == sid,
-                    t.versions.c.status == "ok",
-                    # prefer a publication in the same language
-                    t.versions.c.language.is_not_distinct_from(version.document.language),
-                )
-                .order_by(t.versions.c.id.desc())
-                .limit(1)
-            ).first()
-        return self._row_to_version(row) if row else None
+        return self._neighbour_in_series(version, before=True)
 
     def next_in_series(self, version: StoredVersion) -> StoredVersion | None:
-        """The statement published after this one, if it arrived earlier (out-of-order load)."""
+        """The statement published just after this one, if it arrived earlier (a backfill)."""
+        return self._neighbour_in_series(version, before=False)
+
+    def _neighbour_in_series(self, version: StoredVersion, *, before: bool):
+        """Latest good version, in the same language, of the adjacent statement of the
+        series (a diff across languages would report every sentence as changed)."""
         if version.published is None:
             return None
-        nxt = (
+        published = t.statements.c.published
+        neighbour = (
             select(t.statements.c.id)
             .where(
                 t.statements.c.series == version.series,
                 t.statements.c.id != version.statement_id,
-                t.statements.c.published > version.published,
+                published < version.published if before else published > version.published,
             )
-            .order_by(t.statements.c.published, t.statements.c.id)
+            .order_by(
+                *(
+                    (published.desc(), t.statements.c.id.desc())
+                    if before
+                    else (published, t.statements.c.id)
+                )
+            )
             .limit(1)
         )
+        same_language = t.versions.c.language.is_not_distinct_from(version.document.language)
         with self.engine.connect() as conn:
-            sid = conn.execute(nxt).scalar()
+            sid = conn.execute(neighbour).scalar()
             if sid is None:
                 return None
             row = conn.execute(
                 self._version_query()
                 .where(t.publications.c.statement_id == sid, t.versions.c.status == "ok")
+                .where(same_language)
                 .order_by(t.versions.c.id.desc())
                 .limit(1)
             ).first()

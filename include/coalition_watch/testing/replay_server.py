@@ -326,7 +326,7 @@ class _Handler(BaseHTTPRequestHandler):
     replay: ReplayServer
     protocol_version = "HTTP/1.1"
     _host: str | None = None
-    _released = True  # nothing to release outside a replayed request (control calls)
+    _released = True  # nothing to log or release outside a replayed request (control calls)
 
     def handle(self) -> None:
         # a client that gave up mid-answer (faults) or closed a kept-alive socket
@@ -341,36 +341,37 @@ class _Handler(BaseHTTPRequestHandler):
             self._control()
             return
         host, _, rest = self.path.lstrip("/").partition("/")
-        real_url = f"https://{host}/{rest}"
-        started = time.monotonic()
+        self._url, self._started = f"https://{host}/{rest}", time.monotonic()
         self.replay._enter(host)
         self._host, self._released = host, False
         status, sent = 500, 0
         try:
-            status, sent = self._answer(real_url)
+            status, sent = self._answer(self._url)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up, as it should on faults
         finally:
-            record = RequestRecord(
-                url=real_url,
-                status=status,
-                body_bytes=sent,
-                user_agent=self.headers.get("User-Agent"),
-                conditional=bool(
-                    self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")
-                ),
-                started=started,
-                ended=time.monotonic(),
-            )
-            self._release_host()
-            self.replay._record(record)
+            self._finish(status, sent)
 
-    def _release_host(self) -> None:
-        """The request stops counting as in flight once its last bytes are on their way:
-        counting until after the write would race with the client's next request."""
-        if not self._released:
-            self._released = True
-            self.replay._release(self._host)
+    def _finish(self, status: int, sent: int) -> None:
+        """Log the request and stop counting it in flight, once, as soon as its answer is
+        known: done after writing the body, it would race with the client's next request
+        (or a test reading the log)."""
+        if self._released:
+            return
+        self._released = True
+        record = RequestRecord(
+            url=self._url,
+            status=status,
+            body_bytes=sent,
+            user_agent=self.headers.get("User-Agent"),
+            conditional=bool(
+                self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")
+            ),
+            started=self._started,
+            ended=time.monotonic(),
+        )
+        self.replay._release(self._host)
+        self.replay._record(record)
 
     def _control(self) -> None:
         query = parse_qs(urlsplit(self.path).query)
@@ -482,14 +483,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if status != 304:
             self.send_header("Content-Length", str(len(body)))
+        sent = 0 if status == 304 else len(body)
         if status == 304 or not body:
-            self._release_host()
+            self._finish(status, sent)
             self.end_headers()
         else:
             self.end_headers()
-            self._release_host()
+            self._finish(status, sent)
             self.wfile.write(body)
-        return status, (0 if status == 304 else len(body))
+        return status, sent
 
 
 def main(argv: list[str] | None = None) -> None:

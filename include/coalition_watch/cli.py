@@ -114,7 +114,7 @@ def cmd_render(args) -> int:
         raise BadInput(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
         raise BadInput(f"{path}: not a diff (expected an object with a 'changes' list)")
-    sys.stdout.write(render_diff_json(data, args.channel))
+    sys.stdout.write(render_diff_json(data, args.channel, args.template))
     return EXIT_OK
 
 
@@ -216,6 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("render", cmd_render, "Print the message that would be sent for a diff.")
     p.add_argument("diff_json", help="a file holding `coalition-watch diff --json` output")
     p.add_argument("--channel", required=True, choices=CHANNELS)
+    p.add_argument(
+        "--template",
+        default="auto",
+        choices=("auto", "new_statement", "revised_statement", "daily_digest", "operator_alert"),
+        help="which message to preview (default: new or revised statement, from the dates)",
+    )
 
     p = add("fetch", cmd_fetch, "Fetch and extract one URL through the polling code path.")
     p.add_argument("url")

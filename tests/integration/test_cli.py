@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import SEED_2020, SEED_2021
+from tests.conftest import ROOT, SEED_2020, SEED_2021
 
 THEME_IDS = {
     "iraq",
@@ -71,15 +71,22 @@ def test_themes_lists_the_taxonomy(run_cli):
     assert {t["id"] for t in json.loads(out)} >= THEME_IDS
 
 
+TEMPLATES = ["auto", "new_statement", "revised_statement", "daily_digest", "operator_alert"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
 @pytest.mark.parametrize("channel", ["email", "slack"])
-def test_render_prints_the_message_for_a_diff(run_cli, tmp_path, channel):
+def test_render_prints_each_message_for_the_seed_diff(run_cli, tmp_path, channel, template):
     _, out, _ = run_cli("diff", SEED_2020, SEED_2021, "--json")
     diff_file = tmp_path / "diff.json"
     diff_file.write_text(out)
-    code, rendered, err = run_cli("render", diff_file, "--channel", channel)
+    code, rendered, err = run_cli("render", diff_file, "--channel", channel, "--template", template)
     assert code == 0, err
     if channel == "email":
         assert "Subject:" in rendered and "multipart/alternative" in rendered
+        subject = next(line for line in rendered.splitlines() if line.startswith("Subject:"))
+        expected = {"daily_digest": "digest", "operator_alert": "ops"}.get(template, "30 March")
+        assert expected in subject
     else:
         payload = json.loads(rendered)
         assert payload["blocks"] and payload["text"]
@@ -131,3 +138,29 @@ def test_every_command_has_help():
     sub = next(a for a in parser._actions if a.dest == "command")
     for name, command in sub.choices.items():
         assert command.description, name
+
+
+def test_fetch_reads_one_page_through_the_polling_code_path(run_cli, monkeypatch):
+    from coalition_watch.settings import REPLAY_URL_ENV
+    from coalition_watch.testing.replay_server import ReplayServer
+
+    url = "https://www.auswaertiges-amt.de/en/newsroom/news/anti-isis-coalition/2451466"
+    with ReplayServer(ROOT / "replay", "demo", "2021") as server:
+        monkeypatch.setenv(REPLAY_URL_ENV, server.url)
+        code, out, err = run_cli("fetch", url, "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["published"] == "2021-03-30"
+    assert doc["paragraphs"][0].startswith("At the invitation of Belgian")
+
+
+def test_fetch_of_a_missing_page_is_a_clear_error(run_cli, monkeypatch):
+    from coalition_watch.settings import REPLAY_URL_ENV
+    from coalition_watch.testing.replay_server import ReplayServer
+
+    url = "https://www.auswaertiges-amt.de/en/newsroom/news/no-such-statement/1"
+    with ReplayServer(ROOT / "replay", "demo", "2021") as server:
+        monkeypatch.setenv(REPLAY_URL_ENV, server.url)
+        code, _, err = run_cli("fetch", url)
+    assert code == 2
+    assert url in err and "404" in err and "Traceback" not in err

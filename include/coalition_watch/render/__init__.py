@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from coalition_watch.render.environment import render_template
 from coalition_watch.render.escape import header_text
 from coalition_watch.render.slack import limit_problems, payload_from_template
 from coalition_watch.render.view import AlertView, build_view, diff_from_json, long_date
-from coalition_watch.series import series_label
+from coalition_watch.series import infer_series, series_label
 
 __all__ = [
     "Digest",
@@ -156,13 +156,39 @@ def render_slack(
     return payload_from_template(rendered, channel=channel, link=_link(item))
 
 
-def render_diff_json(diff_json: dict, channel: str) -> str:
-    """The `coalition-watch render DIFF_JSON --channel email|slack` output for one diff."""
+PREVIEW_TEMPLATES = ("auto", "new_statement", "revised_statement", "daily_digest", "operator_alert")
+
+
+def render_diff_json(diff_json: dict, channel: str, template: str = "auto") -> str:
+    """The `coalition-watch render DIFF_JSON --channel email|slack` output for one diff.
+
+    `template` previews any message kind on that diff: "auto" picks new or revised
+    statement from the dates; a digest holds the one alert; an operator alert names it.
+    """
+    if template not in PREVIEW_TEMPLATES:
+        raise BadInput(
+            f"--template must be one of {', '.join(PREVIEW_TEMPLATES)}, not {template!r}"
+        )
     alert = alert_from_diff_json(diff_json)
+    if template in ("new_statement", "revised_statement"):
+        alert = replace(
+            alert, kind=template, basis="series" if template == "new_statement" else "revision"
+        )
+    item: Renderable = alert
+    if template == "daily_digest":
+        item = Digest(period=alert.statement.published or "today", alerts=[alert])
+    elif template == "operator_alert":
+        item = OperatorNotice(
+            key="render:preview",
+            subject=f"preview of an operator alert about {alert.statement.title}",
+            text=f"{len(alert.diff.substantive) if alert.diff else 0} substantive changes "
+            "were found; this is how operators are told about incidents.",
+            link=alert.statement.url,
+        )
     if channel == "email":
-        return render_email(alert, "desk@example.org", message_id="render-preview").as_string()
+        return render_email(item, "desk@example.org", message_id="render-preview").as_string()
     if channel == "slack":
-        return json.dumps(render_slack(alert, "#coalition-watch"), indent=2, ensure_ascii=False)
+        return json.dumps(render_slack(item, "#coalition-watch"), indent=2, ensure_ascii=False)
     raise BadInput(f"--channel must be 'email' or 'slack', not {channel!r}")
 
 
@@ -201,7 +227,7 @@ def alert_from_diff_json(data: Any) -> Alert:
             published=part.get("published"),
             url=part.get("url") or "https://example.org/statement",
             source=part.get("source") or "diff",
-            series=part.get("series") or "statements",
+            series=part.get("series") or infer_series(part["title"], ()),
         )
         for part in (new, old)
     ]

@@ -83,9 +83,12 @@ class Equivalences:
     _phrase_prefixes: set = field(default_factory=set, compare=False, repr=False)
     # keys the date pass acts on (besides digits)
     _day_words: frozenset = field(default=frozenset(), compare=False, repr=False)
+    _british_endings: tuple = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_day_words", frozenset(self.months) | set(self.relative_days))
+        endings = tuple(british for british, _ in self.spelling_suffixes)
+        object.__setattr__(self, "_british_endings", endings)
 
     def strip_numbering(self, paragraph: str) -> str:
         """The paragraph without a leading "1." / "(a)" / bullet."""
@@ -107,7 +110,10 @@ class Equivalences:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        key = word.translate(_QUOTES).translate(_DASHES).casefold()
+        if word.isascii() and "`" not in word:
+            key = word.casefold()  # no quote or dash to straighten: only "`" is ASCII
+        else:
+            key = word.translate(_QUOTES).translate(_DASHES).casefold()
         if self.fold_diacritics and not key.isascii():
             key = "".join(
                 c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c)
@@ -121,6 +127,8 @@ class Equivalences:
             return self.spelling_words[key]
         if len(key) < self.spelling_min_length or key in self.spelling_except:
             return key
+        if not key.endswith(self._british_endings):
+            return key  # the usual case: one test instead of one per ending
         for british, american in self.spelling_suffixes:
             if key.endswith(british):
                 return key[: -len(british)] + american

@@ -148,11 +148,15 @@ class Equivalences:
         return result
 
     def _tokens(self, text: str, published: str | None) -> list[Token]:
-        raw = [
-            (m.group(), m.start(), m.end())
-            for m in _TOKEN.finditer(text)
-            if m.group() not in self.markup_characters
-        ]
+        markup = self.markup_characters
+        if any(c in text for c in markup):
+            raw = [
+                (m.group(), m.start(), m.end())
+                for m in _TOKEN.finditer(text)
+                if m.group() not in markup
+            ]
+        else:
+            raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
         keys = self._word_keys([word for word, _, _ in raw])
         tokens = self._apply_phrases(raw, keys)
         # the passes below only ever act on "(", month names, digits and relative days:

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from coalition_watch.diff.equivalence import Equivalences, Token
-from coalition_watch.diff.sentences import split_sentences
+from coalition_watch.diff.sentences import split_clean_sentences, split_sentences
 from coalition_watch.diff.words import Text, matched_tokens
 from coalition_watch.normalize import clean_display
 
@@ -80,10 +80,12 @@ def prepare(
     """Sentences of a document; a sentence cut by a page break is joined back together."""
     pieces: list[tuple[str, tuple[int, ...]]] = []
     for p, paragraph in enumerate(paragraphs):
-        text = eq.strip_numbering(clean_display(paragraph))
+        cleaned = clean_display(paragraph)
+        text = eq.strip_numbering(cleaned)
         if not text:
             continue
-        parts = split_sentences(text)
+        # what is left after a number is removed may need cleaning again
+        parts = split_clean_sentences(text) if text == cleaned else split_sentences(text)
         if pieces and parts and _continues(pieces[-1][0], parts[0]):
             head, where = pieces.pop()
             parts[0] = f"{head} {parts[0]}"

@@ -88,9 +88,13 @@ def _link_changes(alignment: Alignment, eq: Equivalences) -> list[tuple[Link, Ch
     for link in _group_moved_blocks(alignment.links, alignment):
         olds = [alignment.old[i] for i in link.old]
         news = [alignment.new[j] for j in link.new]
-        before, after = _join(olds), _join(news)
-        if len(olds) == len(news) == 1 and not link.moved and before.display == after.display:
+        if (
+            len(olds) == len(news) == 1
+            and not link.moved
+            and olds[0].text.display == news[0].text.display
+        ):
             continue  # unchanged: not a change at all
+        before, after = _join(olds), _join(news)
         words = diff_words(before, after, eq)
         if link.moved:
             kind = "moved"
@@ -146,6 +150,8 @@ def _identical(alignment: Alignment, link: Link) -> bool:
 
 def _join(sentences: list[Sentence]) -> Text:
     """Sentences as one display text, token spans shifted to match."""
+    if len(sentences) == 1:
+        return sentences[0].text  # nothing to shift
     parts: list[str] = []
     tokens: list[Token] = []
     offset = 0

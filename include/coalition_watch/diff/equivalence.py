@@ -44,6 +44,7 @@ _LINKING_WORDS = frozenset({"of", "and", "the", "for", "to", "on", "in", "&"})
 _RULE_MARK = "="
 # Sentences whose tokens are remembered between calls (a few statements' worth).
 _MAX_MEMO = 50_000
+_BLANK = object.__new__
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,16 @@ class Equivalences:
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
     _sentences: dict = field(default_factory=dict, compare=False, repr=False)
     _phrase_starts: dict = field(default_factory=dict, compare=False, repr=False)
+    # every leading part of every phrase, so a phrase search stops at the first miss
+    _phrase_prefixes: set = field(default_factory=set, compare=False, repr=False)
+    # keys the date pass acts on (besides digits)
+    _day_words: frozenset = field(default=frozenset(), compare=False, repr=False)
+    _british_endings: tuple = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_day_words", frozenset(self.months) | set(self.relative_days))
+        endings = tuple(british for british, _ in self.spelling_suffixes)
+        object.__setattr__(self, "_british_endings", endings)
 
     def strip_numbering(self, paragraph: str) -> str:
         """The paragraph without a leading "1." / "(a)" / bullet."""
@@ -99,7 +110,10 @@ class Equivalences:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        key = word.translate(_QUOTES).translate(_DASHES).casefold()
+        if word.isascii() and "`" not in word:
+            key = word.casefold()  # no quote or dash to straighten: only "`" is ASCII
+        else:
+            key = word.translate(_QUOTES).translate(_DASHES).casefold()
         if self.fold_diacritics and not key.isascii():
             key = "".join(
                 c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c)
@@ -113,6 +127,8 @@ class Equivalences:
             return self.spelling_words[key]
         if len(key) < self.spelling_min_length or key in self.spelling_except:
             return key
+        if not key.endswith(self._british_endings):
+            return key  # the usual case: one test instead of one per ending
         for british, american in self.spelling_suffixes:
             if key.endswith(british):
                 return key[: -len(british)] + american
@@ -132,29 +148,44 @@ class Equivalences:
         return result
 
     def _tokens(self, text: str, published: str | None) -> list[Token]:
-        raw = [
-            (m.group(), m.start(), m.end())
-            for m in _TOKEN.finditer(text)
-            if m.group() not in self.markup_characters
-        ]
-        tokens = self._apply_phrases(raw)
-        tokens = _collapse_bracketed_expansions(tokens, raw_text=text)
+        markup = self.markup_characters
+        if any(c in text for c in markup):
+            raw = [
+                (m.group(), m.start(), m.end())
+                for m in _TOKEN.finditer(text)
+                if m.group() not in markup
+            ]
+        else:
+            raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        keys = self._word_keys([word for word, _, _ in raw])
+        tokens = self._apply_phrases(raw, keys)
+        # the passes below only ever act on "(", month names, digits and relative days:
+        # most sentences have none of these, and skip them
+        if "(" in keys:
+            tokens = _collapse_bracketed_expansions(tokens, raw_text=text)
+        if self._day_words.isdisjoint(keys) and not any(map(str.isdigit, keys)):
+            return tokens
         return self._mark_days(tokens, published)
 
-    def _apply_phrases(self, raw: list[tuple[str, int, int]]) -> list[Token]:
-        keys = [self.word_key(word) for word, _, _ in raw]
+    def _word_keys(self, words: list[str]) -> list[str]:
+        known = self._cache
+        return [known[w] if w in known else self.word_key(w) for w in words]
+
+    def _apply_phrases(self, raw: list[tuple[str, int, int]], keys: list[str]) -> list[Token]:
+        """One token a word, except that a phrase of the rules (longest first) is one token."""
+        starts = self._phrase_starts
         out: list[Token] = []
-        i = 0
-        while i < len(raw):
+        done = 0  # words before this one are in `out` already
+        for i in [i for i, key in enumerate(keys) if key in starts]:
+            if i < done:
+                continue  # inside a phrase just matched
             match = self._longest_phrase_at(raw, keys, i)
             if match:
                 length, canonical = match
-                out.append(Token(canonical, raw[i][1], raw[i + length - 1][2], True))
-                i += length
-                continue
-            word, start, end = raw[i]
-            out.append(Token(keys[i], start, end, word[0].isalnum() or word[0] == "_"))
-            i += 1
+                out.extend(_word_tokens(raw[done:i], keys[done:i]))
+                out.append(_new_token(canonical, raw[i][1], raw[i + length - 1][2], True))
+                done = i + length
+        out.extend(_word_tokens(raw[done:], keys[done:]) if done else _word_tokens(raw, keys))
         return out
 
     def _longest_phrase_at(
@@ -163,7 +194,12 @@ class Equivalences:
         longest = self._phrase_starts.get(keys[i])
         if longest is None:
             return None
-        for length in range(min(longest, len(raw) - i), 0, -1):
+        # a phrase of n words can only match where its first n-1 words already do
+        prefixes = self._phrase_prefixes
+        reach = 1
+        while reach < min(longest, len(raw) - i) and tuple(keys[i : i + reach + 1]) in prefixes:
+            reach += 1
+        for length in range(reach, 0, -1):
             for canonical, capitals in self.phrases.get(tuple(keys[i : i + length]), ()):
                 if capitals is None or tuple(w for w, _, _ in raw[i : i + length]) == capitals:
                     return length, canonical
@@ -172,12 +208,16 @@ class Equivalences:
     def _mark_days(self, tokens: list[Token], published: str | None) -> list[Token]:
         """Give dates and relative days the day they stand for, as one token."""
         pub = _parse_iso(published)
+        day_words = self._day_words
         out: list[Token] = []
-        i = 0
-        while i < len(tokens):
+        done = 0  # tokens before this one are in `out` already
+        for i in [i for i, t in enumerate(tokens) if t.key in day_words or t.key.isdigit()]:
+            if i < done:
+                continue  # inside a date just read
             found = self._date_at(tokens, i, pub)
             if found:
                 length, day = found
+                out.extend(tokens[done:i])
                 out.append(
                     Token(
                         f"{_RULE_MARK}date:{day}",
@@ -187,15 +227,16 @@ class Equivalences:
                         day,
                     )
                 )
-                i += length
+                done = i + length
                 continue
             token = tokens[i]
             offset = self.relative_days.get(token.key)
             if offset is not None and pub is not None:
                 day = (pub + dt.timedelta(days=offset)).isoformat()
-                token = Token(token.key, token.start, token.end, True, day)
-            out.append(token)
-            i += 1
+                out.extend(tokens[done:i])
+                out.append(Token(token.key, token.start, token.end, True, day))
+                done = i + 1
+        out.extend(tokens[done:])
         return out
 
     def _date_at(self, tokens: list[Token], i: int, pub: dt.date | None) -> tuple[int, str] | None:
@@ -221,6 +262,21 @@ class Equivalences:
                 return 3, _iso(int(keys[2]), month, day)
             return 2, f"{month:02d}-{day:02d}"
         return None
+
+
+def _new_token(key: str, start: int, end: int, is_word: bool, day: str | None = None) -> Token:
+    """The same as Token(...), at half the cost: a frozen dataclass's __init__ is slow, and
+    tokenising makes one token a word."""
+    token = _BLANK(Token)
+    token.__dict__.update(key=key, start=start, end=end, is_word=is_word, day=day)
+    return token
+
+
+def _word_tokens(raw: list[tuple[str, int, int]], keys: list[str]) -> list[Token]:
+    return [
+        _new_token(key, start, end, word[0].isalnum() or word[0] == "_")
+        for (word, start, end), key in zip(raw, keys, strict=True)
+    ]
 
 
 def _is_day(key: str) -> bool:
@@ -417,6 +473,7 @@ def _build(name: str, text: str) -> Equivalences:
             capitals = raw if variant.isupper() and "." not in variant else None
             eq.phrases.setdefault(keys, []).append((_RULE_MARK + canonical, capitals))
             eq._phrase_starts[keys[0]] = max(eq._phrase_starts.get(keys[0], 0), len(keys))
+            eq._phrase_prefixes.update(keys[:n] for n in range(1, len(keys) + 1))
             longest = max(longest, len(keys))
     object.__setattr__(eq, "longest_phrase", longest)
     return eq

@@ -116,7 +116,11 @@ _DOTTED = re.compile(r"(?:\b[A-Za-z]\.)+$")
 
 def split_sentences(paragraph: str) -> list[str]:
     """The sentences of one paragraph, display text, in order."""
-    text = clean_display(paragraph)
+    return split_clean_sentences(clean_display(paragraph))
+
+
+def split_clean_sentences(text: str) -> list[str]:
+    """`split_sentences` of text that is `clean_display`ed already (cleaning is not free)."""
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -142,7 +146,8 @@ def _is_boundary(text: str, start: int, stop: int, end: int) -> bool:
         return False
     if len(word) == 1 and word.isupper():
         return False  # an initial: "Michael R. Pompeo"
-    if _DOTTED.search(before + "."):
+    # the abbreviation, if any, ends `before`: its last two characters decide the match
+    if _DOTTED.search(before[-2:] + "."):
         following = text[end:].split(maxsplit=1)
         opener = following[0].strip("\"'\u201c\u2018(").casefold() if following else ""
         return opener in _SENTENCE_OPENERS

@@ -58,7 +58,7 @@ class Text:
     def content(self, eq: Equivalences) -> tuple[Token, ...]:
         if not eq.punctuation_is_cosmetic:
             return self.tokens
-        return tuple(t for t in self.tokens if t.is_word)
+        return tuple([t for t in self.tokens if t.is_word])
 
 
 def diff_words(old: Text, new: Text, eq: Equivalences) -> WordDiff:

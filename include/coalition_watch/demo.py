@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,9 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
                 }
             )
         )
+        # dag.test() runs tasks through Airflow's in-process API, whose test client warns
+        # about its HTTP library on every run: noise for someone watching the demo.
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         dags = _load_dags()  # parsed now, so the DAGs see the demo's sources.yaml
         before = _files(output_dir)
         for state in STATES:

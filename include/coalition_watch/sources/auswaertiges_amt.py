@@ -18,10 +18,7 @@ from coalition_watch.sources.base import (
     Option,
     SourceAdapter,
     canonical_url,
-    child_text,
     plain,
-    rfc822_to_iso,
-    rss_items,
 )
 
 _DOTTED_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})")
@@ -52,33 +49,10 @@ class AuswaertigesAmt(SourceAdapter):
     def discover(self, client: PoliteClient) -> list[Item]:
         items: list[Item] = []
         if url := self.source.urls.get("rss"):
-            items += self._from_rss(client, url)
+            items += self.rss_listing(client, url, body_in_description=True)
         if url := self.source.urls.get("filterlist"):
             items += self._from_filterlist(client, url)
         return self.select(items)
-
-    def _from_rss(self, client: PoliteClient, url: str) -> list[Item]:
-        _, root = self.get_feed(client, url)
-        if root is None:
-            return []
-        language = child_text(root, "channel/language") or self.source.language
-        found = []
-        for entry in rss_items(url, root):
-            title = plain(child_text(entry, "title"))
-            body = child_text(entry, "description")
-            link = child_text(entry, "link")
-            if not link or not self.wanted(title, plain(body)):
-                continue
-            found.append(
-                Item(
-                    url=canonical_url(urljoin(url, link)),
-                    title=title,
-                    published=rfc822_to_iso(child_text(entry, "pubDate")),
-                    language=(language or "")[:2] or None,
-                    body_html=body,
-                )
-            )
-        return found
 
     def _from_filterlist(self, client: PoliteClient, url: str) -> list[Item]:
         found = []

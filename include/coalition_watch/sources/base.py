@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
@@ -149,6 +149,38 @@ class SourceAdapter:
             reason = detect_block_page(response.text) or "an HTML page where a feed was expected"
             raise PermanentFetchError(url, reason)
         return response, parse_xml(url, response.body)
+
+    def rss_listing(
+        self, client: PoliteClient, url: str, *, body_in_description: bool = False
+    ) -> list[Item]:
+        """The coalition statements an RSS 2.0 feed lists, filtered on title, teaser and
+        body before any page is fetched. The whole body comes from `content:encoded`, or
+        from `description` where a site puts it there (`body_in_description`)."""
+        _, root = self.get_feed(client, url)
+        if root is None:
+            return []
+        language = (child_text(root, "channel/language") or self.source.language or "")[:2]
+        found = []
+        for entry in rss_items(url, root):
+            title = plain(child_text(entry, "title"))
+            description = child_text(entry, "description")
+            content = child_text(entry, "content:encoded")
+            link = child_text(entry, "link")  # never the guid: some are preview URLs
+            if not link or not self.wanted(title, plain(description), plain(content)):
+                continue
+            categories = [c.text for c in entry.findall("category") if c.text]
+            found.append(
+                Item(
+                    url=canonical_url(urljoin(url, link)),
+                    title=title,
+                    published=rfc822_to_iso(child_text(entry, "pubDate")),
+                    language=language or None,
+                    body_html=description if body_in_description else content,
+                    summary=plain(description) or None,
+                    doc_type=categories[0] if categories else None,
+                )
+            )
+        return found
 
     def fetched(self, item: Item, document: Document, response: Response) -> Fetched:
         document = dataclasses.replace(

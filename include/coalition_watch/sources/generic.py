@@ -24,10 +24,6 @@ from coalition_watch.sources.base import (
     Option,
     SourceAdapter,
     canonical_url,
-    child_text,
-    plain,
-    rfc822_to_iso,
-    rss_items,
 )
 
 LISTING_KEYS = {"item", "link", "title", "date"}
@@ -49,28 +45,8 @@ class Generic(SourceAdapter):
     def discover(self, client: PoliteClient) -> list[Item]:
         url = self.source.urls["listing"]
         if self.source.option("listing_format") == "rss":
-            return self.select(self._from_rss(client, url))
+            return self.select(self.rss_listing(client, url))
         return self.select(self._from_html(client, url))
-
-    def _from_rss(self, client: PoliteClient, url: str) -> list[Item]:
-        _, root = self.get_feed(client, url)
-        if root is None:
-            return []
-        found = []
-        for entry in rss_items(url, root):
-            title = plain(child_text(entry, "title"))
-            link = child_text(entry, "link")
-            if not link or not self.wanted(title, plain(child_text(entry, "description"))):
-                continue
-            found.append(
-                Item(
-                    url=canonical_url(urljoin(url, link)),
-                    title=title,
-                    published=rfc822_to_iso(child_text(entry, "pubDate")),
-                    language=self.source.language,
-                )
-            )
-        return found
 
     def _from_html(self, client: PoliteClient, url: str) -> list[Item]:
         listing: dict[str, Any] = self.source.option("listing")

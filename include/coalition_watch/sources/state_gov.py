@@ -7,18 +7,11 @@ Difficulties" page: that is a failed fetch (bot wall), never a new version.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 from coalition_watch.fetch import PoliteClient
 from coalition_watch.sources.base import (
     Item,
     Option,
     SourceAdapter,
-    canonical_url,
-    child_text,
-    plain,
-    rfc822_to_iso,
-    rss_items,
 )
 
 
@@ -38,28 +31,4 @@ class StateGov(SourceAdapter):
     }
 
     def discover(self, client: PoliteClient) -> list[Item]:
-        url = self.source.urls["rss"]
-        _, root = self.get_feed(client, url)
-        if root is None:
-            return []
-        found = []
-        for entry in rss_items(url, root):
-            title = plain(child_text(entry, "title"))
-            summary = plain(child_text(entry, "description"))
-            content = child_text(entry, "content:encoded")
-            link = child_text(entry, "link")  # the guid is a preview URL: never use it
-            if not link or not self.wanted(title, summary, plain(content)):
-                continue
-            categories = [c.text for c in entry.findall("category") if c.text]
-            found.append(
-                Item(
-                    url=canonical_url(urljoin(url, link)),
-                    title=title,
-                    published=rfc822_to_iso(child_text(entry, "pubDate")),
-                    language=self.source.language,
-                    body_html=content,
-                    summary=summary,
-                    doc_type=categories[0] if categories else None,
-                )
-            )
-        return self.select(found)
+        return self.select(self.rss_listing(client, self.source.urls["rss"]))

@@ -17,11 +17,8 @@ from coalition_watch.sources.base import (
     Option,
     SourceAdapter,
     canonical_url,
-    child_text,
     iso_to_date,
     plain,
-    rfc822_to_iso,
-    rss_items,
 )
 
 
@@ -49,7 +46,7 @@ class WordPress(SourceAdapter):
     def discover(self, client: PoliteClient) -> list[Item]:
         if url := self.source.urls.get("rest"):
             return self.select(self._from_rest(client, url))
-        return self.select(self._from_rss(client, self.source.urls["rss"]))
+        return self.select(self.rss_listing(client, self.source.urls["rss"]))
 
     def _from_rest(self, client: PoliteClient, url: str) -> list[Item]:
         response = client.get(url, allowed_hosts=self.source.allowed_hosts, accept=JSON_TYPES)
@@ -83,28 +80,6 @@ class WordPress(SourceAdapter):
                     url=canonical_url(urljoin(url, link)),
                     title=title,
                     published=iso_to_date(date),
-                    language=self.source.language,
-                    body_html=content,
-                )
-            )
-        return found
-
-    def _from_rss(self, client: PoliteClient, url: str) -> list[Item]:
-        _, root = self.get_feed(client, url)
-        if root is None:
-            return []
-        found = []
-        for entry in rss_items(url, root):
-            title = plain(child_text(entry, "title"))
-            content = child_text(entry, "content:encoded")
-            link = child_text(entry, "link")
-            if not link or not self.wanted(title, plain(content)):
-                continue
-            found.append(
-                Item(
-                    url=canonical_url(urljoin(url, link)),
-                    title=title,
-                    published=rfc822_to_iso(child_text(entry, "pubDate")),
                     language=self.source.language,
                     body_html=content,
                 )

@@ -23,6 +23,7 @@ REPLAY_ROOT = ROOT / "replay"
 DEMO_CONFIG = REPLAY_ROOT / "demo-config"  # sources.yaml with the recorded feed only
 DAG_IDS = ("coalition_watch_poll", "coalition_watch_process", "coalition_watch_deliver")
 STATES = ("2020", "2021")
+BASIS_WORDS = {"series": "the last meeting", "revision": "a revision", "variant": "a repost"}
 
 
 @dataclass
@@ -81,6 +82,7 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         dags = _load_dags()  # parsed now, so the DAGs see the demo's sources.yaml
         before = _files(output_dir)
+        seen_comparisons = jobs.store_for().counts()["comparisons"]
         for state in STATES:
             replay.set_state(state)
             progress(f"== the Foreign Office's site after the {state} meeting ==")
@@ -89,7 +91,11 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
                 if run.state != "success":
                     raise RuntimeError(f"{dag_id} ended {run.state} in state {state}")
                 progress(f"   {dag_id}: {run.state}")
-            progress(_summary(jobs.store_for()))
+            store = jobs.store_for()
+            progress(_summary(store))
+            for line in _what_changed(store, since=seen_comparisons):
+                progress(line)
+            seen_comparisons = store.counts()["comparisons"]
         new_files = sorted(_files(output_dir) - before)
     result.emails = [p for p in new_files if p.suffix == ".eml"]
     result.slack = [p for p in new_files if p.suffix == ".json"]
@@ -115,6 +121,29 @@ def _summary(store) -> str:
         f"   store: {counts['statements']} statement(s), {counts['versions']} version(s), "
         f"{counts['comparisons']} comparison(s); outbox: {counts['messages']} message(s)"
     )
+
+
+def _what_changed(store, *, since: int) -> list[str]:
+    """One line per comparison made since the `since`-th: the counts a reader wants first."""
+    from collections import Counter
+
+    from coalition_watch.render.view import long_date
+
+    lines = []
+    for comparison_id in range(since + 1, store.counts()["comparisons"] + 1):
+        row = store.comparison(comparison_id)
+        diff = row["diff"]
+        substantive = [c for c in diff["changes"] if c["significance"] == "substantive"]
+        kinds = Counter(c["kind"] for c in substantive)
+        themes = Counter(t for c in substantive for t in c["themes"])
+        lines.append(
+            f"   {long_date(diff['new']['published'])} vs {long_date(diff['old']['published'])} "
+            f"({BASIS_WORDS.get(row['basis'], row['basis'])}): "
+            f"{len(substantive)} substantive change(s): "
+            + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+        )
+        lines.append("      by theme: " + ", ".join(f"{t} {n}" for t, n in themes.most_common()))
+    return lines
 
 
 def _subject(path: Path) -> str:

@@ -50,8 +50,11 @@ def test_first_run_delivers_email_and_slack_for_the_2021_meeting(demo_runs):
 
 
 def test_slack_payloads_carry_blocks_and_a_fallback_text(demo_runs):
+    from coalition_watch.render.slack import limit_problems
+
     first, _ = demo_runs
     payloads = [json.loads(p.read_text()) for p in first.slack]
+    assert all(limit_problems(p) == [] for p in payloads)
     assert all(p["text"] and p["blocks"] for p in payloads)
     assert any("30 March 2021" in p["text"] for p in payloads), [p["text"] for p in payloads]
 

@@ -1,8 +1,9 @@
 """
 ### Deliver queued messages
 
-Sends what the outbox holds by email (SMTP connection `smtp_default`) and Slack (connection
-`slack_api_default`), through Airflow's provider hooks. The delivery ledger is keyed on
+Sends what the outbox holds by email and Slack through Airflow's provider hooks, on the
+connections `subscriptions.yaml` names under `delivery:` (default `smtp_default` and
+`slack_api_default`). The delivery ledger is keyed on
 (message, recipient, channel), so a retry or a re-run never sends a message twice.
 Runs when processing queues messages, and every 10 minutes to retry transient failures.
 """
@@ -17,8 +18,6 @@ from coalition_watch.assets import OUTBOX_URI
 from coalition_watch.incidents import dag_defaults
 
 OUTBOX = Asset(name="coalition_watch_outbox", uri=OUTBOX_URI)
-EMAIL_CONN_ID = "smtp_default"
-SLACK_CONN_ID = "slack_api_default"
 
 
 @dag(
@@ -36,8 +35,7 @@ SLACK_CONN_ID = "slack_api_default"
 def coalition_watch_deliver():
     @task(task_id="send_queued_messages")
     def send_queued_messages() -> dict:
-        report = jobs.deliver_messages(email_conn_id=EMAIL_CONN_ID, slack_conn_id=SLACK_CONN_ID)
-        return report.to_json()
+        return jobs.deliver_messages().to_json()
 
     send_queued_messages()
 

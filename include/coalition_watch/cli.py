@@ -178,7 +178,7 @@ def cmd_process(args) -> int:
 def cmd_deliver(args) -> int:
     from coalition_watch import jobs
 
-    report = jobs.deliver_messages(db_url=args.db, transports="hooks")
+    report = jobs.deliver_messages(db_url=args.db)
     _print_json(report.to_json())
     return EXIT_OK if not report.failed else EXIT_FAILURE
 

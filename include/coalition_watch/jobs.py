@@ -135,19 +135,21 @@ def process_versions(*, mode: str = "normal", db_url: str | None = None):
     return processor.run(mode)
 
 
-def deliver_messages(
-    *,
-    db_url: str | None = None,
-    transports: str | Mapping = "hooks",
-    email_conn_id: str = "smtp_default",
-    slack_conn_id: str = "slack_api_default",
-):
-    """Send what the outbox holds; the ledger makes a re-run send nothing twice."""
+def deliver_messages(*, db_url: str | None = None, transports: Mapping | None = None):
+    """Send what the outbox holds; the ledger makes a re-run send nothing twice.
+
+    By default through Airflow's provider hooks, on the connection ids that
+    subscriptions.yaml names under `delivery:`.
+    """
     from coalition_watch.deliver import deliver_pending
     from coalition_watch.deliver.transports import hook_transports
+    from coalition_watch.subscriptions import load_delivery_settings
 
-    if transports == "hooks":
-        transports = hook_transports(email_conn_id=email_conn_id, slack_conn_id=slack_conn_id)
+    if transports is None:
+        settings = load_delivery_settings()
+        transports = hook_transports(
+            email_conn_id=settings.email_conn_id, slack_conn_id=settings.slack_conn_id
+        )
     return deliver_pending(store_for(db_url), transports)
 
 

@@ -7,7 +7,6 @@ Airflow.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,8 +14,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from coalition_watch.store import Store, open_store
-
-log = logging.getLogger(__name__)
 
 LINK_BASE_ENV = "COALITION_WATCH_LINK_BASE"  # public URL of the UI, for "see the full diff"
 HORIZON_ENV = "COALITION_WATCH_ALERT_HORIZON_DAYS"
@@ -33,7 +30,7 @@ def enabled_sources(source_ids: Iterable[str] | None = None):
     from coalition_watch.errors import BadInput
     from coalition_watch.sources import load_sources
 
-    sources = [s for s in load_sources() if s.enabled]
+    sources = load_sources()  # enabled ones only
     if source_ids:
         wanted = set(source_ids)
         unknown = wanted - {s.id for s in sources}
@@ -113,10 +110,17 @@ def subscribers(known_sources: Sequence[str] | None = None):
 
 
 def horizon_days() -> int | None:
+    """Days after which a statement is history, not news ("none": never)."""
+    from coalition_watch.errors import ConfigError
+
     raw = os.environ.get(HORIZON_ENV)
     if raw is None:
         return DEFAULT_HORIZON_DAYS
-    return int(raw) if raw.strip() not in ("", "none") else None
+    if raw.strip().lower() in ("", "none"):
+        return None
+    if not raw.strip().isdigit():
+        raise ConfigError(HORIZON_ENV, None, f"expected a number of days or 'none', got {raw!r}")
+    return int(raw)
 
 
 def process_versions(*, mode: str = "normal", db_url: str | None = None):

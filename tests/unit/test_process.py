@@ -171,3 +171,25 @@ def test_is_stale_needs_a_date_and_a_horizon(store):
 def test_an_unknown_mode_is_refused(store, classifier):
     with pytest.raises(ValueError, match="loud"):
         processor(store, classifier).run("loud")
+
+
+@pytest.mark.parametrize(
+    ("value", "days"), [(None, 30), ("7", 7), ("none", None), ("", None), ("NONE", None)]
+)
+def test_the_alert_horizon_comes_from_the_environment(monkeypatch, value, days):
+    from coalition_watch import jobs
+
+    if value is None:
+        monkeypatch.delenv(jobs.HORIZON_ENV, raising=False)
+    else:
+        monkeypatch.setenv(jobs.HORIZON_ENV, value)
+    assert jobs.horizon_days() == days
+
+
+def test_a_bad_alert_horizon_is_a_clear_error(monkeypatch):
+    from coalition_watch import jobs
+    from coalition_watch.errors import ConfigError
+
+    monkeypatch.setenv(jobs.HORIZON_ENV, "a month")
+    with pytest.raises(ConfigError, match="COALITION_WATCH_ALERT_HORIZON_DAYS.*a month"):
+        jobs.horizon_days()

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from coalition_watch.classify import Classifier
-from coalition_watch.deliver import enqueue_alert
+from coalition_watch.deliver import enqueue_alert, enqueue_operator_alert
 from coalition_watch.diff import diff_documents
 from coalition_watch.identity import SAME_STATEMENT_THRESHOLD, same_statement
 from coalition_watch.model import Alert, Diff, StatementRef
@@ -42,6 +42,7 @@ class ProcessReport:
     variants: int = 0
     alerts: list[str] = field(default_factory=list)  # alert keys sent to the outbox
     queued: int = 0  # deliveries queued
+    failed: list[int] = field(default_factory=list)  # versions left for the next run
 
     def to_json(self) -> dict:
         return {
@@ -50,6 +51,7 @@ class ProcessReport:
             "variants": self.variants,
             "alerts": self.alerts,
             "queued": self.queued,
+            "failed": self.failed,
         }
 
 
@@ -125,7 +127,20 @@ class Processor:
             raise ValueError(f"alert mode {mode!r} is not one of {', '.join(ALERT_MODES)}")
         report = ProcessReport()
         for version in self.store.unprocessed_versions():
-            self._process(version, version.alert_mode or mode, report)
+            try:
+                self._process(version, version.alert_mode or mode, report)
+            except Exception as exc:  # one bad version must not hold up the others
+                log.exception("processing version %s of %s failed", version.id, version.url)
+                report.failed.append(version.id)
+                enqueue_operator_alert(
+                    self.store,
+                    key=f"process-failure:{version.id}",
+                    subject=f"coalition-watch: could not process {version.url}",
+                    text=f"Version {version.id} of {version.url} could not be diffed or "
+                    f"classified ({type(exc).__name__}: {exc}). It stays unprocessed and is "
+                    "retried on every run; nobody was alerted about it.",
+                )
+                continue
             self.store.mark_processed(version.id)
             report.processed += 1
         return report

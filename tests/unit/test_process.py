@@ -193,3 +193,34 @@ def test_a_bad_alert_horizon_is_a_clear_error(monkeypatch):
     monkeypatch.setenv(jobs.HORIZON_ENV, "a month")
     with pytest.raises(ConfigError, match="COALITION_WATCH_ALERT_HORIZON_DAYS.*a month"):
         jobs.horizon_days()
+
+
+def test_a_version_that_cannot_be_processed_holds_up_nothing_and_alerts_operators_once(
+    store, classifier, monkeypatch
+):
+    import coalition_watch.process as process
+
+    record(store, MEETING_1, url="https://a.example/1")
+    processor(store, classifier).run()
+    bad = record(store, MEETING_2, url="https://a.example/2")
+    good = record(store, replace(MEETING_1, published="2023-06-08"), url="https://a.example/3")
+    real_diff = process.diff_documents
+
+    def diff_or_fail(old, new):
+        if new.url == bad.url:
+            raise RuntimeError("the diff engine met something new")
+        return real_diff(old, new)
+
+    monkeypatch.setattr(process, "diff_documents", diff_or_fail)
+    first = processor(store, classifier).run()
+    again = processor(store, classifier).run()
+    assert first.failed == [bad.id] and again.failed == [bad.id]
+    assert first.processed == 1  # the good one went through
+    assert good.id not in again.failed
+    with store.begin() as conn:
+        alerts = conn.execute(
+            select(func.count()).where(t.messages.c.event == f"operator:process-failure:{bad.id}")
+        ).scalar()
+    assert alerts == 2  # one email and one Slack message to the operators, not one per run
+    monkeypatch.setattr(process, "diff_documents", real_diff)
+    assert processor(store, classifier).run().processed == 1  # fixed: it goes through

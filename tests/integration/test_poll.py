@@ -10,7 +10,7 @@ import pytest
 from coalition_watch.fetch import PoliteClient, Politeness
 from coalition_watch.health import record_poll, source_health
 from coalition_watch.poll import poll_source
-from coalition_watch.sources import load_sources
+from coalition_watch.sources import adapter_for, load_sources
 from coalition_watch.store.repository import open_store
 from coalition_watch.testing.replay_server import ReplayServer
 
@@ -59,6 +59,47 @@ def test_every_source_yields_its_statements_and_an_idle_poll_downloads_no_body(s
         assert http.stats.body_bytes - before == 0
         assert server.body_bytes_sent() == 0
         assert {r.status for r in server.requests} == {304}
+
+
+@pytest.mark.parametrize(
+    ("source_id", "url", "title", "published"),
+    [
+        (
+            "france-diplomatie",
+            "https://www.diplomatie.gouv.fr/en/french-foreign-policy/security-disarmament-and-"
+            "non-proliferation/terrorism/news/article/fight-against-daesh-meeting-of-the-small-"
+            "group-of-the-global-coalition-04-06-20",
+            "Fight against Daesh - Meeting of the Small Group of the Global Coalition",
+            "2020-06-04",  # the feed's dc:date
+        ),
+        (
+            "belgium-diplomatie",
+            "https://diplomatie.belgium.be/en/joint-communique-ministers-global-coalition-defeat-"
+            "daesh-isis",
+            "Joint communiqué by the Ministers of the Global Coalition to Defeat Daesh/ISIS",
+            "2021-03-30",  # "30 Mar" on a listing served on 7 April 2021
+        ),
+    ],
+)
+def test_co_host_ministries_are_read_through_configuration_alone(
+    store, tmp_path, source_id, url, title, published
+):
+    [source] = [s for s in fast_sources() if s.id == source_id]
+    assert source.kind == "generic"
+    scratch = open_store(f"sqlite:///{tmp_path}/scratch.db")  # keeps the listing's validators
+    scratch.migrate()
+    with ReplayServer(REPLAY, "all-sources", "initial") as server:
+        [item] = adapter_for(source).discover(client(scratch, server))  # others filtered out
+        assert (item.url, item.title, item.published) == (url, title, published)
+        outcome = poll_source(store, source, client(store, server))
+    assert outcome.status == "new"
+    [version] = [store.version(v) for v in outcome.version_ids]
+    assert (version.url, version.document.title, version.published) == (url, title, published)
+    body = "\n".join(version.document.paragraphs)
+    assert len(version.document.paragraphs) == 4
+    assert "Daesh" in body
+    for noise in ["Image Diaporama", "©", "cookie", "Last updated", "See also", "Share"]:
+        assert noise not in body, noise
 
 
 def test_demo_scenario_adds_the_2021_communique(store):

@@ -50,6 +50,8 @@ def test_index_maps_every_url_to_an_existing_file(pages):
         ("https://www.gov.uk/government/news/x", "gov_uk"),
         ("https://www.esteri.it/en/sala_stampa/x/", "generic"),
         ("https://iq.usembassy.gov/x/", "generic"),
+        ("https://www.diplomatie.gouv.fr/en/x/article/y", "generic"),
+        ("https://diplomatie.belgium.be/en/x", "generic"),
         ("https://example.org/x", "generic"),
     ],
 )
@@ -156,3 +158,43 @@ def test_block_and_not_found_pages_are_refused_with_the_reason(pages, page, reas
         extract_path(pages / page)
     assert reason in raised.value.reason
     assert str(pages / page) in str(raised.value)
+
+
+FRANCE = (
+    "www.diplomatie.gouv.fr/en/french-foreign-policy/security-disarmament-and-non-proliferation/"
+    "terrorism/news/article/"
+    "fight-against-daesh-meeting-of-the-small-group-of-the-global-coalition-04-06-20.html"
+)
+BELGIUM = (
+    "diplomatie.belgium.be/en/joint-communique-ministers-global-coalition-defeat-daesh-isis.html"
+)
+
+
+def test_france_page_loses_its_title_date_captions_and_cookie_banner(pages):
+    doc = extract_html(
+        (pages / FRANCE).read_bytes(), url="https://www.diplomatie.gouv.fr/en/x/article/y"
+    )
+    assert doc.title == "Fight against Daesh - Meeting of the Small Group of the Global Coalition"
+    assert doc.published == "2020-06-04"
+    assert len(doc.paragraphs) == 4
+    assert doc.paragraphs[0].startswith("On 4 June 2020 the Minister for Europe")
+    for noise in ["Image Diaporama", "©", "cookies", "See also", "Print", "Share", "Top of page"]:
+        assert noise not in _text(doc), noise
+
+
+def test_belgium_page_has_no_date_of_its_own_and_loses_last_updated(pages):
+    doc = extract_html(
+        (pages / BELGIUM).read_bytes(),
+        url="https://diplomatie.belgium.be/en/joint-communique-ministers-global-coalition-defeat-daesh-isis",
+    )
+    assert (
+        doc.title
+        == "Joint communiqué by the Ministers of the Global Coalition to Defeat Daesh/ISIS"
+    )
+    # "Last updated on 31/03/2021" is a revision date, never the publication date
+    assert doc.published is None
+    assert doc.doc_type == "Press release"
+    assert len(doc.paragraphs) == 4
+    for noise in ["Last updated", "videoconference of the Coalition ministers", "©", "Share"]:
+        assert noise not in _text(doc), noise
+    assert "cookies" not in _text(doc)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 import yaml
 
 from coalition_watch.errors import ConfigError
+from coalition_watch.extract.dates import parse_date
+from coalition_watch.extract.profiles import build_profile
+from coalition_watch.fetch import Response
 from coalition_watch.sources import ADAPTERS, KeywordFilter, load_sources
 from coalition_watch.sources.auswaertiges_amt import dotted_to_iso
-from coalition_watch.sources.base import canonical_url
+from coalition_watch.sources.base import canonical_url, fetch_date
 
 
 def write(tmp_path, sources):
@@ -101,8 +106,69 @@ def test_links_lose_session_ids_and_tracking():
     assert canonical_url("https://www.diplomatie.gouv.fr/a?xtor=RSS-1") == (
         "https://www.diplomatie.gouv.fr/a"
     )
+    tagged = "https://diplomatie.belgium.be/en/x?utm_source=mail&page=2&UTM_Campaign=n#top"
+    assert canonical_url(tagged) == "https://diplomatie.belgium.be/en/x?page=2"
 
 
 def test_filterlist_dates_are_day_first():
     assert dotted_to_iso("04.06.2020") == "2020-06-04"
     assert dotted_to_iso("June 4") is None
+
+
+# Fetched on 7 April 2021: a year-less date is the latest such day not after it.
+APRIL_7 = date(2021, 4, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30 Mar", "2021-03-30"),  # earlier this year
+        ("7 Apr", "2021-04-07"),  # the fetch day itself
+        ("8 Apr", "2020-04-08"),  # tomorrow would be in the future: last year
+        ("17 Dec", "2020-12-17"),
+        ("Press release 30 Mar", "2021-03-30"),
+        ("March 30", "2021-03-30"),
+        ("1er avril", "2021-04-01"),
+        ("29 Feb", "2020-02-29"),  # the latest leap year
+        ("30 Mar 2019", "2019-03-30"),  # a full date keeps its year
+        ("30 Feb", None),
+        ("30 Marching bands", None),
+        ("12 items", None),
+    ],
+)
+def test_year_less_listing_dates_take_the_latest_year_not_in_the_future(text, expected):
+    assert parse_date(text, reference=APRIL_7) == expected
+
+
+def test_year_less_dates_are_no_dates_without_a_fetch_date():
+    assert parse_date("30 Mar") is None
+    assert parse_date("4 June 2020") == "2020-06-04"
+
+
+def test_fetch_date_is_the_served_date_else_today():
+    def served(headers):
+        return Response(url="https://x/", requested_url="https://x/", status=200, headers=headers)
+
+    assert fetch_date(served({"date": "Wed, 07 Apr 2021 23:30:00 -0200"})) == date(2021, 4, 8)
+    today = datetime.now(UTC).date()
+    assert fetch_date(served({"date": "yesterday"})) in (
+        today,
+        date.fromordinal(today.toordinal() + 1),
+    )
+    assert fetch_date(served({})) >= today
+
+
+def test_title_strip_cuts_a_trailing_date_from_titles():
+    profile = build_profile(
+        "site", {"body": ["article"], "title_strip": [r"\s*\(\d{2}\.\d{2}\.\d{2}\)\s*$"]}
+    )
+    assert profile.clean_title("Syria - Statement (25.06.19)") == "Syria - Statement"
+    assert profile.clean_title("Syria (25.06.19) - Statement") == "Syria (25.06.19) - Statement"
+
+
+def test_a_bad_title_strip_pattern_is_named(tmp_path):
+    with pytest.raises(ConfigError, match=r"site\.title_strip.*bad regex"):
+        build_profile("site", {"body": ["article"], "title_strip": ["(unclosed"]})
+    source = {**GOOD, "selectors": {"body": ["article"], "title_strip": [r"\s*\(\d+\)$"]}}
+    [loaded] = load_sources(write(tmp_path, [source]))
+    assert loaded.option("selectors")["title_strip"] == [r"\s*\(\d+\)$"]

@@ -175,6 +175,7 @@ def read_page(html: str | bytes, profile: Profile, where: str) -> Page:
     if not paragraphs:
         raise ExtractionError(where, f"the {profile.kind} statement body holds no text")
     title = first_value(profile, "title", soup) or (header[0] if header else "")
+    title = profile.clean_title(title)
     html_tag = soup.find("html")
     declared = declared_language(html_tag.get("lang") if isinstance(html_tag, Tag) else None)
     language = declared or profile.language or guess_language(" ".join(paragraphs))

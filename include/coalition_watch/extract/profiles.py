@@ -20,21 +20,34 @@ from coalition_watch.errors import ConfigError
 
 SELECTORS_FILE = Path(__file__).with_name("selectors.yaml")
 
-_LIST_KEYS = ("hosts", "markers", "title", "date", "doc_type", "body", "drop", "noise", "stop")
+_LIST_KEYS = (
+    "hosts",
+    "markers",
+    "title",
+    "title_strip",
+    "date",
+    "doc_type",
+    "body",
+    "drop",
+    "noise",
+    "stop",
+)
 _PROFILE_KEYS = frozenset((*_LIST_KEYS, "blocks", "language"))
 _CSS_KEYS = ("title", "date", "doc_type", "body", "drop")
-_REGEX_KEYS = ("noise", "stop")
+_REGEX_KEYS = ("title_strip", "noise", "stop")
 
 
 @dataclass(frozen=True)
 class Profile:
-    """How to read one kind of site. Selectors are CSS; noise/stop are whole-paragraph regexes."""
+    """How to read one kind of site. Selectors are CSS; noise/stop are whole-paragraph
+    regexes; title_strip regexes are cut out of the title wherever they match."""
 
     kind: str
     body: tuple[str, ...]
     hosts: tuple[str, ...] = ()
     markers: tuple[str, ...] = ()
     title: tuple[str, ...] = ()
+    title_strip: tuple[re.Pattern[str], ...] = ()
     date: tuple[str, ...] = ()
     doc_type: tuple[str, ...] = ()
     blocks: str = "p, li, h2, h3, h4, blockquote"
@@ -52,6 +65,12 @@ class Profile:
             if host == pattern:
                 return True
         return False
+
+    def clean_title(self, title: str) -> str:
+        """The title without what `title_strip` matches (e.g. a trailing "(25.06.19)")."""
+        for pattern in self.title_strip:
+            title = pattern.sub("", title)
+        return title.strip()
 
     def select_one(self, key: str, soup: Any) -> Any:
         """The first element any selector of `key` finds, in selector order."""
@@ -134,6 +153,7 @@ def build_profile(
         hosts=tuple(h.lower() for h in values["hosts"]),
         markers=tuple(values["markers"]),
         title=tuple(values["title"]),
+        title_strip=tuple(_whole(p, f"{kind}.title_strip", file) for p in values["title_strip"]),
         date=tuple(values["date"]),
         doc_type=tuple(values["doc_type"]),
         blocks=blocks,

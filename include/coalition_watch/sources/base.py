@@ -14,7 +14,7 @@ import email.utils
 import html as html_lib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -173,7 +173,9 @@ class SourceAdapter:
                 Item(
                     url=canonical_url(urljoin(url, link)),
                     title=title,
-                    published=rfc822_to_iso(child_text(entry, "pubDate")),
+                    # SPIP and other RSS 1.0 habits date items with dc:date (ISO) only
+                    published=rfc822_to_iso(child_text(entry, "pubDate"))
+                    or iso_to_date(child_text(entry, "dc:date")),
                     language=language or None,
                     body_html=description if body_in_description else content,
                     summary=plain(description) or None,
@@ -274,6 +276,20 @@ def rfc822_to_iso(value: str | None) -> str | None:
         return email.utils.parsedate_to_datetime(value).date().isoformat()
     except (TypeError, ValueError):
         return None
+
+
+def fetch_date(response: Response) -> date:
+    """The day a response was served: its HTTP `Date` header, else today (UTC). Listings
+    that print dates without a year are read relative to it."""
+    value = response.headers.get("date")
+    if value:
+        try:
+            served = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            served = None
+        if served is not None:
+            return (served.astimezone(UTC) if served.tzinfo else served).date()
+    return datetime.now(UTC).date()
 
 
 def iso_to_date(value: str | None) -> str | None:

@@ -197,7 +197,7 @@ def _check_css(file: str, where: str, selectors: dict[str, Any]) -> None:
         for selector in value if isinstance(value, list) else [value]:
             if not isinstance(selector, str):
                 continue  # regex lists (noise, stop) are the extractor's to check
-            if key in ("noise", "stop", "language", "hosts", "markers"):
+            if key in ("noise", "stop", "title_strip", "language", "hosts", "markers"):
                 continue
             try:
                 soupsieve.compile(selector)

@@ -3,11 +3,15 @@
 The listing is an RSS feed (`listing_format: rss`, e.g. a WordPress embassy's `/feed/`) or
 an HTML page read with CSS selectors (`listing: {item, link, title, date}`). Article pages
 go through the generic extractor, with `selectors` from the source if given, else the
-profile for the host in coalition_watch/extract/selectors.yaml.
+profile for the host in coalition_watch/extract/selectors.yaml. That profile's
+`title_strip` patterns clean listing titles too ("... (25.06.19)" on diplomatie.gouv.fr).
+Listing dates without a year ("30 Mar") are read relative to the day the listing was
+served (coalition_watch.extract.dates.parse_date).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import urljoin
 
@@ -16,6 +20,7 @@ from bs4 import BeautifulSoup
 from coalition_watch.errors import PermanentFetchError
 from coalition_watch.extract import extract_html
 from coalition_watch.extract.dates import parse_date
+from coalition_watch.extract.generic import profile_for
 from coalition_watch.fetch import PoliteClient
 from coalition_watch.normalize import clean_display
 from coalition_watch.sources.base import (
@@ -24,6 +29,7 @@ from coalition_watch.sources.base import (
     Option,
     SourceAdapter,
     canonical_url,
+    fetch_date,
 )
 
 LISTING_KEYS = {"item", "link", "title", "date"}
@@ -45,14 +51,28 @@ class Generic(SourceAdapter):
     def discover(self, client: PoliteClient) -> list[Item]:
         url = self.source.urls["listing"]
         if self.source.option("listing_format") == "rss":
-            return self.select(self.rss_listing(client, url))
-        return self.select(self._from_html(client, url))
+            items = self.rss_listing(client, url)
+        else:
+            items = self._from_html(client, url)
+        return self.select(self._clean_titles(items))
+
+    def _clean_titles(self, items: list[Item]) -> list[Item]:
+        """Titles through the article profile's `title_strip` (the source's selectors, else
+        the profile for each item's host)."""
+        selectors = self.source.option("selectors")
+        shared = profile_for(None, selectors) if selectors is not None else None
+        cleaned = []
+        for item in items:
+            profile = shared or profile_for(item.url)
+            cleaned.append(dataclasses.replace(item, title=profile.clean_title(item.title)))
+        return cleaned
 
     def _from_html(self, client: PoliteClient, url: str) -> list[Item]:
         listing: dict[str, Any] = self.source.option("listing")
         response = self.get_page(client, url)
         if response.not_modified:
             return []
+        served_on = fetch_date(response)
         soup = BeautifulSoup(response.text, "lxml")
         rows = soup.select(listing["item"])
         if not rows:
@@ -72,7 +92,9 @@ class Generic(SourceAdapter):
                 Item(
                     url=canonical_url(urljoin(response.url, link["href"])),
                     title=title,
-                    published=parse_date(date_el.get_text(" ")) if date_el else None,
+                    published=(
+                        parse_date(date_el.get_text(" "), reference=served_on) if date_el else None
+                    ),
                     language=self.source.language,
                 )
             )

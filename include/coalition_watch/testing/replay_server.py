@@ -22,7 +22,7 @@ Scenario file::
             content_type: application/rss+xml; charset=utf-8
             status: 200                # default 200
             last_modified: 2020-06-04  # ISO date or datetime, optional
-            headers: {X-Extra: 1}      # optional
+            headers: {X-Extra: 1}      # optional; a `Date` replaces the server's clock
             fault: slowloris           # optional, see FAULTS
             fault_times: 2             # fault only for the first N requests
       after:
@@ -336,7 +336,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # quiet: tests read `requests`
         pass
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        recorded = getattr(self, "_recorded_date", None)
+        return recorded if recorded and timestamp is None else super().date_time_string(timestamp)
+
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+        self._recorded_date: str | None = None  # a kept-alive handler serves many requests
         if self.path.startswith("/_replay/"):
             self._control()
             return
@@ -476,10 +481,13 @@ class _Handler(BaseHTTPRequestHandler):
         content_type: str | None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, int]:
+        headers = dict(headers or {})
+        # A recorded Date (the day the page was captured) stands in for the server's clock.
+        self._recorded_date = headers.pop("Date", None)
         self.send_response(status)
         if content_type and status != 304:
             self.send_header("Content-Type", content_type)
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             self.send_header(name, value)
         if status != 304:
             self.send_header("Content-Length", str(len(body)))

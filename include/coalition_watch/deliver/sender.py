@@ -198,6 +198,21 @@ def _claim(store: Store, row: _Row, now: datetime, external_id: str | None) -> b
     return changed == 1
 
 
+def _record_sent(store, row, external_id: str | None, clock) -> None:
+    """The ledger's "sent": what the channel answered, and nothing left to retry."""
+    now = clock()
+    _record(
+        store,
+        row,
+        status="sent",
+        sent_at=now,
+        updated_at=now,
+        external_id=external_id,
+        last_error=None,
+        next_attempt_at=None,
+    )
+
+
 def _record(store: Store, row: _Row, **values) -> None:
     with store.begin() as conn:
         conn.execute(
@@ -233,15 +248,7 @@ def _deliver_one(store, row: _Row, transport: Transport, policy, clock, seam, re
 
     try:
         if uncertain and (found := transport.find_sent(message)) is not None:
-            _record(
-                store,
-                row,
-                status="sent",
-                sent_at=clock(),
-                updated_at=clock(),
-                external_id=found,
-                last_error=None,
-            )
+            _record_sent(store, row, found, clock)
             report.reconciled += 1
             return result("sent", external_id=found, reconciled=True)
         if seam:
@@ -295,16 +302,7 @@ def _deliver_one(store, row: _Row, transport: Transport, policy, clock, seam, re
         return result("queued", error=reason)
     if seam:
         seam("after_send", message)
-    _record(
-        store,
-        row,
-        status="sent",
-        sent_at=clock(),
-        updated_at=clock(),
-        external_id=external_id,
-        last_error=None,
-        next_attempt_at=None,
-    )
+    _record_sent(store, row, external_id, clock)
     report.sent += 1
     return result("sent", external_id=external_id)
 

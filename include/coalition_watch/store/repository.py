@@ -38,7 +38,7 @@ def now() -> datetime:
 
 def content_hash(paragraphs: Sequence[str]) -> str:
     """Hash of the folded text: presentation-only differences give the same hash."""
-    folded = "\n".join(fold(p) for p in paragraphs if fold(p))
+    folded = "\n".join(key for key in map(fold, paragraphs) if key)
     return hashlib.sha256(folded.encode()).hexdigest()
 
 

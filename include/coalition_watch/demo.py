@@ -82,7 +82,7 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         dags = _load_dags()  # parsed now, so the DAGs see the demo's sources.yaml
         before = _files(output_dir)
-        seen_comparisons = jobs.store_for().counts()["comparisons"]
+        last_comparison = max(jobs.store_for().comparison_ids(), default=0)
         for state in STATES:
             replay.set_state(state)
             progress(f"== the Foreign Office's site after the {state} meeting ==")
@@ -93,9 +93,10 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
                 progress(f"   {dag_id}: {run.state}")
             store = jobs.store_for()
             progress(_summary(store))
-            for line in _what_changed(store, since=seen_comparisons):
+            new_comparisons = store.comparison_ids(after=last_comparison)
+            for line in _what_changed(store, new_comparisons):
                 progress(line)
-            seen_comparisons = store.counts()["comparisons"]
+            last_comparison = max(new_comparisons, default=last_comparison)
         new_files = sorted(_files(output_dir) - before)
     result.emails = [p for p in new_files if p.suffix == ".eml"]
     result.slack = [p for p in new_files if p.suffix == ".json"]
@@ -123,14 +124,14 @@ def _summary(store) -> str:
     )
 
 
-def _what_changed(store, *, since: int) -> list[str]:
-    """One line per comparison made since the `since`-th: the counts a reader wants first."""
+def _what_changed(store, comparison_ids: list[int]) -> list[str]:
+    """Two lines per new comparison: the counts a reader wants first."""
     from collections import Counter
 
     from coalition_watch.render.view import long_date
 
     lines = []
-    for comparison_id in range(since + 1, store.counts()["comparisons"] + 1):
+    for comparison_id in comparison_ids:
         row = store.comparison(comparison_id)
         diff = row["diff"]
         substantive = [c for c in diff["changes"] if c["significance"] == "substantive"]

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-
 from coalition_watch.errors import BadInput, ExtractionError, FetchError, PermanentFetchError
 from coalition_watch.fetch import PoliteClient
 from coalition_watch.health import HealthTransition, record_poll
@@ -32,7 +30,6 @@ from coalition_watch.layout import assess
 from coalition_watch.model import Document
 from coalition_watch.series import infer_series
 from coalition_watch.sources import Fetched, Item, SourceConfig, adapter_for
-from coalition_watch.store import schema as t
 from coalition_watch.store.repository import Store
 
 log = logging.getLogger(__name__)
@@ -184,7 +181,7 @@ def _poll_item(
     if fetched is None:
         return  # 304: unchanged
     document = fetched.document
-    previous = _latest_good(store, item.url)
+    previous = store.latest_version_at(item.url)
     reason = layout_check(previous.document if previous else None, document)
     raw_sha = store.put_blob(fetched.raw, fetched.content_type)
     version, created = store.record_version(
@@ -221,27 +218,12 @@ def _fail(outcome: PollOutcome, exc: Exception) -> None:
     outcome.errors.append(str(exc))
 
 
-def _latest_good(store: Store, url: str):
-    with store.begin() as conn:
-        pub_id = conn.execute(
-            select(t.publications.c.id).where(t.publications.c.url == url)
-        ).scalar()
-    return store.latest_version(pub_id) if pub_id is not None else None
-
-
 def _recheck_items(store: Store, source: SourceConfig, listed: set[str]) -> list[Item]:
     """Recently stored publications of the source that the listing no longer shows."""
     if source.recheck_limit == 0:
         return []
-    query = (
-        select(t.publications.c.url, t.publications.c.language)
-        .where(t.publications.c.source == source.id)
-        .order_by(t.publications.c.first_seen.desc(), t.publications.c.id.desc())
-        .limit(source.recheck_limit + len(listed))
-    )
-    with store.begin() as conn:
-        rows = conn.execute(query).all()
-    items = [Item(url=r.url, title="", language=r.language) for r in rows if r.url not in listed]
+    recent = store.recent_publications(source.id, source.recheck_limit + len(listed))
+    items = [Item(url=url, title="", language=lang) for url, lang in recent if url not in listed]
     return items[: source.recheck_limit]
 
 

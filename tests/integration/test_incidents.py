@@ -55,9 +55,12 @@ def test_another_run_failing_is_another_incident(ops):
     assert len(smtp.messages) == 2
 
 
-def test_alerting_trouble_never_hides_the_task_failure(monkeypatch, tmp_path):
+def test_alerting_trouble_never_hides_the_task_failure(monkeypatch, tmp_path, caplog):
     monkeypatch.setenv("COALITION_WATCH_DB_URL", f"sqlite:///{tmp_path / 'missing.db'}")
     on_task_failure(failure())  # store not initialised: logged, not raised
+    [record] = [r for r in caplog.records if r.name == "coalition_watch.incidents"]
+    assert "task-failure:coalition_watch_poll.poll_gov_uk:r1" in record.getMessage()
+    assert "not initialised" in record.exc_text
 
 
 def test_incident_keys_name_the_mapped_instance():

@@ -347,6 +347,25 @@ class Store:
             row = conn.execute(q).first()
         return self._row_to_version(row) if row else None
 
+    def latest_version_at(self, url: str) -> StoredVersion | None:
+        """The newest good version of the publication at `url`, if it is known."""
+        with self.engine.connect() as conn:
+            pub_id = conn.execute(
+                select(t.publications.c.id).where(t.publications.c.url == url)
+            ).scalar()
+        return self.latest_version(pub_id) if pub_id is not None else None
+
+    def recent_publications(self, source: str, limit: int) -> list[tuple[str, str | None]]:
+        """(url, language) of a source's most recently first-seen publications."""
+        query = (
+            select(t.publications.c.url, t.publications.c.language)
+            .where(t.publications.c.source == source)
+            .order_by(t.publications.c.first_seen.desc(), t.publications.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(row.url, row.language) for row in conn.execute(query)]
+
     def previous_in_series(self, version: StoredVersion) -> StoredVersion | None:
         """The last meeting: the statement of the series published just before this one.
 
@@ -478,6 +497,16 @@ class Store:
         if isinstance(data["diff"], str):
             data["diff"] = json.loads(data["diff"])
         return data
+
+    def comparison_ids(self, after: int = 0) -> list[int]:
+        """Ids of the comparisons stored after comparison `after`, oldest first."""
+        query = (
+            select(t.comparisons.c.id)
+            .where(t.comparisons.c.id > after)
+            .order_by(t.comparisons.c.id)
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
 
     def counts(self) -> dict[str, int]:
         names = ("statements", "publications", "versions", "comparisons", "messages", "deliveries")

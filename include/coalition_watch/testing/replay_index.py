@@ -13,12 +13,27 @@ import yaml
 
 
 @cache
-def _index(folder: Path) -> dict[Path, str]:
+def index_rows(folder: Path) -> tuple[dict, ...]:
+    """The rows of `folder`/INDEX.yaml ({url, file, ...}); none when there is no index.
+
+    A row list under `pages:` is the format; a mapping URL -> file (or -> spec) is read too.
+    """
     index = folder / "INDEX.yaml"
     if not index.is_file():
-        return {}
+        return ()
     data = yaml.safe_load(index.read_text(encoding="utf-8")) or {}
-    return {(folder / p["file"]).resolve(): p["url"] for p in data.get("pages") or []}
+    rows = data.get("pages", data) if isinstance(data, dict) else data
+    if isinstance(rows, dict):
+        rows = [
+            {"url": url, **(spec if isinstance(spec, dict) else {"file": spec})}
+            for url, spec in rows.items()
+        ]
+    return tuple(rows)
+
+
+@cache
+def _index(folder: Path) -> dict[Path, str]:
+    return {(folder / row["file"]).resolve(): row["url"] for row in index_rows(folder)}
 
 
 def url_of(path: Path) -> str | None:

@@ -59,6 +59,7 @@ from urllib.parse import parse_qs, urlsplit
 import yaml
 
 from coalition_watch.errors import ConfigError
+from coalition_watch.testing.replay_index import index_rows
 
 FAULTS = {
     "slowloris": "headers at once, then the body one byte at a time (fault_interval s apart)",
@@ -210,18 +211,8 @@ def _as_datetime(value: Any) -> datetime | None:
 @cache
 def _pages_index(root: Path) -> dict[str, dict[str, str]]:
     """The extraction fixtures' index, URL key -> {file, content_type}."""
-    index_path = root / "pages" / "INDEX.yaml"
-    if not index_path.is_file():
-        return {}
-    data = yaml.safe_load(index_path.read_text(encoding="utf-8")) or {}
-    rows = data.get("pages", data) if isinstance(data, dict) else data
-    if isinstance(rows, dict):
-        rows = [
-            {"url": url, **(spec if isinstance(spec, dict) else {"file": spec})}
-            for url, spec in rows.items()
-        ]
     index = {}
-    for row in rows:
+    for row in index_rows(root / "pages"):
         index[url_key(row["url"])] = {
             "file": row["file"],
             "content_type": row.get("content_type", "text/html; charset=utf-8"),

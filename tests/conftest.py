@@ -14,7 +14,7 @@ import pytest
 pytest_plugins = ["coalition_watch.testing.fixtures"]  # postgres, postgres_url
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "data" / "seeds"
 SEED_2020 = SEEDS / "000_4eaa05a6e6643515.txt"
 SEED_2021 = SEEDS / "004_f913646eee8ea0e9.txt"
 

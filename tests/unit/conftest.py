@@ -13,8 +13,5 @@ def pages() -> Path:
 
 @pytest.fixture(scope="session")
 def seeds() -> Path:
-    """The two real communiqués as text captures (read-only shared material)."""
-    for path in (REPO.parent / "shared" / "seeds", Path("/work/shared/seeds")):
-        if path.is_dir():
-            return path
-    pytest.skip("shared seeds are not available")
+    """The two real communiqués as text captures (tests/data/seeds)."""
+    return REPO / "tests" / "data" / "seeds"

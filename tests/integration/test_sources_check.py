@@ -17,6 +17,7 @@ from coalition_watch.testing.replay_server import ReplayServer
 
 REPLAY = Path(__file__).resolve().parents[2] / "replay"
 ESTERI = "https://www.esteri.it/en/sala_stampa/archivionotizie/comunicati/"
+EMBASSY_PAGE = "joint-statement-political-directors-global-coalition-defeat-isis.html"
 GOV_UK_ATOM = (
     "https://www.gov.uk/search/news-and-communications.atom?keywords=Daesh&"
     "organisations%5B%5D=foreign-commonwealth-development-office"
@@ -36,9 +37,7 @@ def broken_archive(tmp_path):
             "broken": {
                 "urls": {
                     # a redesigned listing: the item selector matches nothing
-                    ESTERI: {
-                        "file": str(REPLAY / "pages/iq.usembassy.gov/joint-statement-political-directors-global-coalition-defeat-isis.html")
-                    },
+                    ESTERI: {"file": str(REPLAY / "pages/iq.usembassy.gov" / EMBASSY_PAGE)},
                     # the feed is down, asking to come back in two minutes
                     GOV_UK_ATOM: {"fault": "unavailable", "fault_retry_after": 120},
                     # the feed works, its newest article is gone

@@ -316,6 +316,16 @@ class PoliteClient:
         self._remember(url, response)
         return response
 
+    def capture(self, url: str) -> Response:
+        """One polite GET of `url` answered as served, for recording: no retry, no
+        redirect followed, no validators sent, and the body read whatever the status
+        (within the size cap). Robots rules and the host's pace still hold."""
+        _check_url(url, url, None)
+        if self.politeness_for(_host(url)).respect_robots:
+            self._check_robots(url, requested=url)
+        budget = _RetryBudget(self.politeness_for(_host(url)).retry_budget)
+        return self._request_once(url, None, None, budget, any_status=True)
+
     def _get_with_retries(self, url: str, etag: str | None, last_modified: str | None) -> Response:
         politeness = self.politeness_for(_host(url))
         budget = _RetryBudget(politeness.retry_budget)
@@ -355,7 +365,13 @@ class PoliteClient:
             attempt += 1
 
     def _request_once(
-        self, url: str, etag: str | None, last_modified: str | None, budget: _RetryBudget
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        budget: _RetryBudget,
+        *,
+        any_status: bool = False,
     ) -> Response:
         host = _host(url)
         politeness = self.politeness_for(host)
@@ -378,7 +394,7 @@ class PoliteClient:
             try:
                 with _Watchdog(deadline) as watchdog:
                     status, response_headers, body = self._exchange(
-                        url, headers, politeness, started, deadline, watchdog
+                        url, headers, politeness, started, deadline, watchdog, any_status
                     )
             finally:
                 budget.charge(time.monotonic() - started)
@@ -394,6 +410,7 @@ class PoliteClient:
         started: float,
         deadline: float,
         watchdog: _Watchdog,
+        any_status: bool,
     ) -> tuple[int, dict[str, str], bytes]:
         """One request and its response, under the watchdog of this attempt."""
         try:
@@ -413,7 +430,7 @@ class PoliteClient:
         try:
             response_headers = {k.lower(): v for k, v in raw.headers.items()}
             body = b""
-            if raw.status_code == 200:
+            if raw.status_code == 200 or (any_status and raw.status_code != 304):
                 body = self._read_capped(url, raw, politeness.max_bytes, started, deadline)
                 if watchdog.expired:  # a shut socket reads as the end of a length-less body
                     raise TransientFetchError(url, f"body not complete within {deadline:g}s")

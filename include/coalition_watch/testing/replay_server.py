@@ -59,7 +59,7 @@ from urllib.parse import parse_qs, urlsplit
 import yaml
 
 from coalition_watch.errors import ConfigError
-from coalition_watch.testing.replay_index import index_rows
+from coalition_watch.replay_archive import index_rows
 
 FAULTS = {
     "slowloris": "headers at once, then the body one byte at a time (fault_interval s apart)",

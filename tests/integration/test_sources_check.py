@@ -11,8 +11,8 @@ import yaml
 
 from coalition_watch.fetch import MemoryValidators, PoliteClient
 from coalition_watch.recorder import record
+from coalition_watch.replay_archive import url_of
 from coalition_watch.sources.check import REPLAY_POLITENESS
-from coalition_watch.testing.replay_index import url_of
 from coalition_watch.testing.replay_server import ReplayServer
 
 REPLAY = Path(__file__).resolve().parents[2] / "replay"

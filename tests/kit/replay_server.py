@@ -34,7 +34,7 @@ An entry may say `page: true` to take its file and content type from
 
 Run it by hand for the demo::
 
-    python -m coalition_watch.testing.replay_server --root replay --scenario demo --state 2020
+    python -m tests.kit.replay_server --root replay --scenario demo --state 2020
 
 and switch state with `GET /_replay/state?set=2021`.
 """

@@ -114,8 +114,27 @@ def cmd_render(args) -> int:
         raise BadInput(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
         raise BadInput(f"{path}: not a diff (expected an object with a 'changes' list)")
-    sys.stdout.write(render_diff_json(data, args.channel, args.template))
+    sys.stdout.write(
+        render_diff_json(data, args.channel, args.template, _reader_themes(args.themes))
+    )
     return EXIT_OK
+
+
+def _reader_themes(raw: str | None) -> tuple[str, ...]:
+    """`--themes a,b` checked against the taxonomy; none given: every theme."""
+    from coalition_watch.themes import load_themes
+
+    if raw is None:
+        return ()
+    ids = tuple(t.strip() for t in raw.split(",") if t.strip())
+    if not ids:
+        raise BadInput("--themes: give theme ids separated by commas, e.g. military,africa")
+    known = load_themes().ids
+    if unknown := [t for t in ids if t not in known]:
+        raise BadInput(
+            f"--themes: unknown theme {', '.join(map(repr, unknown))}; known: {', '.join(known)}"
+        )
+    return ids
 
 
 def _read_text(path: Path) -> str:
@@ -295,6 +314,10 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         choices=("auto", "new_statement", "revised_statement", "daily_digest", "operator_alert"),
         help="which message to preview (default: new or revised statement, from the dates)",
+    )
+    p.add_argument(
+        "--themes",
+        help="the reader's theme ids, comma-separated (default: a reader of every theme)",
     )
 
     p = add("fetch", cmd_fetch, "Fetch and extract one URL through the polling code path.")

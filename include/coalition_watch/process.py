@@ -26,7 +26,7 @@ from coalition_watch.classify import Classifier
 from coalition_watch.deliver import enqueue_alert, enqueue_operator_alert
 from coalition_watch.diff import diff_documents
 from coalition_watch.identity import SAME_STATEMENT_THRESHOLD, same_statement
-from coalition_watch.model import Alert, Diff, StatementRef
+from coalition_watch.model import Alert, Diff, StatementRef, ThemedParagraph
 from coalition_watch.store import Store, StoredVersion
 
 log = logging.getLogger(__name__)
@@ -85,19 +85,24 @@ def _paragraph(paragraphs: Sequence[str], index: int | None) -> str | None:
 
 
 def alert_themes(diff: Diff | None, version: StoredVersion, classifier: Classifier):
-    """Themes of the substantive changes, or of the whole statement when there is no diff."""
+    """Themes of the substantive changes, or of the whole statement when there is no diff
+    (then also its classified paragraphs, for the message's summary)."""
     evidence: dict[str, list[str]] = {}
+    paragraphs: list[ThemedParagraph] = []
     if diff is not None:
         for change in diff.substantive:
             for theme in change.themes:
                 words = evidence.setdefault(theme, [])
                 words.extend(w for w in change.evidence.get(theme, []) if w not in words)
     else:
-        for paragraph in version.document.paragraphs:
-            for match in classifier.classify(paragraph, version.document.language):
+        for index, paragraph in enumerate(version.document.paragraphs):
+            matches = classifier.classify(paragraph, version.document.language)
+            if matches:
+                paragraphs.append(ThemedParagraph(index, paragraph, tuple(matches)))
+            for match in matches:
                 words = evidence.setdefault(match.id, [])
                 words.extend(w for w in match.evidence if w not in words)
-    return sorted(evidence), evidence
+    return sorted(evidence), evidence, paragraphs
 
 
 def is_stale(version: StoredVersion, horizon_days: int | None, today: date | None = None) -> bool:
@@ -215,7 +220,7 @@ class Processor:
         return None
 
     def _alert(self, kind, version, previous, basis, diff, comparison_id, mode, report) -> None:
-        themes, evidence = alert_themes(diff, version, self.classifier)
+        themes, evidence, paragraphs = alert_themes(diff, version, self.classifier)
         key = f"comparison:{comparison_id}" if comparison_id else f"version:{version.id}"
         alert = Alert(
             kind=kind,
@@ -227,6 +232,7 @@ class Processor:
             diff=diff,
             link=self._link(comparison_id, version),
             theme_evidence=evidence,
+            paragraphs=paragraphs,
         )
         if mode == "normal" and is_stale(version, self.horizon_days):
             mode = "digest"  # an old meeting loaded late is history: digest, not an alert

@@ -74,7 +74,7 @@ def received(smtp: LocalSmtpServer, slack: FakeSlack) -> Counter:
     for message, (_, recipients) in zip(smtp.messages, smtp.envelopes, strict=True):
         for rcpt in recipients:
             arrived["email", rcpt, message["Message-ID"]] += 1
-    for post in slack.posted:
+    for post in slack.messages:  # top-level: thread replies belong to their message
         ours = post["metadata"]["event_payload"]["message_id"]
         arrived["slack", post["channel_id"], ours] += 1
     return arrived

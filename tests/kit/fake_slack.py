@@ -1,9 +1,11 @@
 """A local HTTP server that speaks enough of the Slack Web API for delivery tests.
 
-Methods: `auth.test`, `chat.postMessage`, `conversations.list`, `conversations.history`.
-Answers use Slack's JSON shapes: `{"ok": true, ...}` or `{"ok": false, "error":
-"channel_not_found"}` with HTTP 200, HTTP 429 with `Retry-After` and `{"ok": false, "error":
-"ratelimited"}`, and HTTP 500 with `{"ok": false, "error": "internal_error"}`.
+Methods: `auth.test`, `chat.postMessage` (with `thread_ts` for a reply, which must name
+a message of the channel), `conversations.list`, `conversations.history` (top-level
+messages only, as Slack answers) and `conversations.replies`. Answers use Slack's JSON
+shapes: `{"ok": true, ...}` or `{"ok": false, "error": "channel_not_found"}` with HTTP
+200, HTTP 429 with `Retry-After` and `{"ok": false, "error": "ratelimited"}`, and HTTP 500
+with `{"ok": false, "error": "internal_error"}`.
 
 Channels behave as in a real workspace: each has an id (C...) and a name. chat.postMessage
 takes either ("#name" or the id) and answers with the id; conversations.history takes only
@@ -60,7 +62,8 @@ class FakeSlack:
         for name in channels:
             self.add_channel(name)
         self.page_size = page_size  # conversations.list's page, small so cursors are used
-        self.posted: list[dict] = []  # accepted payloads, with the resolved `channel_id`
+        # accepted chat.postMessage payloads, replies included, with the resolved `channel_id`
+        self.posted: list[dict] = []
         self.hold: ReplyHold | None = None  # delays the answer to the next accepted post
         self.requests: list[tuple[str, dict]] = []  # every call, accepted or not
         self._faults: deque[Fault] = deque()
@@ -117,12 +120,22 @@ class FakeSlack:
         return self.hold
 
     def posted_channels(self) -> list[str]:
-        """ "#name" of the channel of each accepted post, in order."""
-        return ["#" + self._name_of(p["channel_id"]) for p in self.posted]
+        """ "#name" of the channel of each accepted top-level message, in order."""
+        return ["#" + self._name_of(p["channel_id"]) for p in self.messages]
+
+    @property
+    def messages(self) -> list[dict]:
+        """Accepted top-level messages, every channel (thread replies left out)."""
+        return [p for p in self.posted if not p.get("thread_ts")]
 
     def messages_for(self, channel: str) -> list[dict]:
+        """Top-level messages of `channel` ("#name" or id; replies are under `replies_to`)."""
         wanted = self.channel_id(channel) or channel_id_for(channel.lstrip("#"))
-        return [p for p in self.posted if p["channel_id"] == wanted]
+        return [p for p in self.posted if p["channel_id"] == wanted and not p.get("thread_ts")]
+
+    def replies_to(self, channel: str, ts: str) -> list[dict]:
+        wanted = self.channel_id(channel) or channel_id_for(channel.lstrip("#"))
+        return [p for p in self.posted if p["channel_id"] == wanted and p.get("thread_ts") == ts]
 
     def start(self) -> FakeSlack:
         self._thread.start()
@@ -164,6 +177,9 @@ class FakeSlack:
                 return self._list(body)
             if method == "conversations.history":
                 return self._history(body)
+            if method == "conversations.replies":
+                replies = self.replies_to(body.get("channel"), body.get("ts"))
+                return 200, {}, {"ok": True, "messages": replies}
             return 404, {}, {"ok": False, "error": "unknown_method"}
 
     def _post(self, body: dict) -> tuple[int, dict, dict]:
@@ -179,6 +195,9 @@ class FakeSlack:
             return 200, {}, {"ok": False, "error": "channel_not_found"}
         if not body.get("text") and not body.get("blocks"):
             return 200, {}, {"ok": False, "error": "no_text"}
+        parent = body.get("thread_ts")
+        if parent and not any(p["ts"] == parent for p in self.messages_for(channel)):
+            return 200, {}, {"ok": False, "error": "thread_not_found"}
         ts = f"{time.time():.6f}"
         stored = dict(body, ts=ts, channel_id=channel_id)
         self.posted.append(stored)
@@ -187,7 +206,8 @@ class FakeSlack:
             text = json.dumps(body, indent=2, ensure_ascii=False)
             # content hash in the name: a later run never overwrites an earlier file
             digest = hashlib.sha256(text.encode()).hexdigest()[:8]
-            name = f"{len(self.posted):03d}-{self._name_of(channel_id)}-{digest}.json"
+            reply = "-reply" if parent else ""
+            name = f"{len(self.posted):03d}-{self._name_of(channel_id)}{reply}-{digest}.json"
             (self.out_dir / name).write_text(text)
         return (
             200,

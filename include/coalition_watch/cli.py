@@ -176,6 +176,34 @@ def cmd_db(args) -> int:
     return EXIT_OK
 
 
+def cmd_ingest(args) -> int:
+    from coalition_watch import jobs
+
+    result = jobs.ingest_files(
+        args.paths,
+        source=args.source,
+        url=args.url,
+        series=args.series,
+        mode=args.mode,
+        db_url=args.db,
+    )
+    if args.json:
+        _print_json(result)
+        return EXIT_OK
+    versions, comparisons = result["versions"], result["comparisons"]
+    print(f"{len(args.paths)} file(s): {len(versions)} new version(s)")
+    for v in versions:
+        print(f"  version {v['id']}  {v['published'] or '????-??-??'}  {v['series']}  {v['title']}")
+    print(f"{len(comparisons)} new comparison(s)")
+    for c in comparisons:
+        print(
+            f"  comparison {c['id']} ({c['kind']}): version {c['old']} -> {c['new']}, "
+            f"{c['substantive']} substantive change(s)"
+        )
+    print(f"{result['queued_messages']} message(s) queued")
+    return EXIT_OK
+
+
 def cmd_poll(args) -> int:
     from coalition_watch import jobs
 
@@ -300,6 +328,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("db", cmd_db, "Create or upgrade the project store.")
     p.add_argument("action", choices=("init",))
     p.add_argument("--db", help=db_help)
+
+    p = add("ingest", cmd_ingest, "Load saved pages or text captures as a backfill would.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a .html/.htm, .txt or .json file")
+    p.add_argument("--source", help="source id to file them under (default: from the URL)")
+    p.add_argument("--url", help="the page's real address (one PATH only)")
+    p.add_argument("--series", help="series id (default: inferred from each statement)")
+    p.add_argument(
+        "--mode",
+        choices=("quiet", "digest", "normal"),
+        default="quiet",
+        help="who hears about them (default: quiet, nobody)",
+    )
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("poll", cmd_poll, "Poll sources once and store new versions (no Airflow needed).")
     p.add_argument("--source", action="append", help="source id (repeatable; default: all)")

@@ -43,6 +43,7 @@ class ProcessReport:
     alerts: list[str] = field(default_factory=list)  # alert keys sent to the outbox
     queued: int = 0  # deliveries queued
     failed: list[int] = field(default_factory=list)  # versions left for the next run
+    comparison_ids: list[int] = field(default_factory=list)  # comparisons this run stored
 
     def to_json(self) -> dict:
         return {
@@ -52,6 +53,7 @@ class ProcessReport:
             "alerts": self.alerts,
             "queued": self.queued,
             "failed": self.failed,
+            "comparison_ids": self.comparison_ids,
         }
 
 
@@ -150,16 +152,20 @@ class Processor:
             report.processed += 1
         return report
 
-    def _compare(self, old: StoredVersion, new: StoredVersion, basis: str) -> tuple[int, Diff]:
+    def _compare(
+        self, old: StoredVersion, new: StoredVersion, basis: str, report: ProcessReport
+    ) -> tuple[int, Diff]:
         diff = diff_documents(old.document, new.document)
         classify_diff(diff, self.classifier)
-        comparison_id, _ = self.store.save_comparison(old, new, basis, diff)
+        comparison_id, created = self.store.save_comparison(old, new, basis, diff)
+        if created:
+            report.comparison_ids.append(comparison_id)
         return comparison_id, diff
 
     def _process(self, version: StoredVersion, mode: AlertMode, report: ProcessReport) -> None:
         previous = self.store.previous_revision(version)
         if previous is not None:
-            comparison_id, diff = self._compare(previous, version, "revision")
+            comparison_id, diff = self._compare(previous, version, "revision", report)
             report.comparisons += 1
             if diff.substantive:
                 self._alert(
@@ -177,7 +183,7 @@ class Processor:
         twin = self._same_statement_elsewhere(version)
         if twin is not None:
             self.store.attach_publication(version.publication_id, twin.statement_id)
-            self._compare(twin, version, "variant")
+            self._compare(twin, version, "variant", report)
             report.variants += 1
             log.info("%s is another publication of statement %s", version.url, twin.statement_id)
             return
@@ -185,13 +191,13 @@ class Processor:
         last_meeting = self.store.previous_in_series(version)
         diff = comparison_id = None
         if last_meeting is not None:
-            comparison_id, diff = self._compare(last_meeting, version, "series")
+            comparison_id, diff = self._compare(last_meeting, version, "series", report)
             report.comparisons += 1
         later = self.store.next_in_series(version)
         if later is not None:
             # An older meeting arrived after a newer one: the newer one's "last meeting"
             # is now this version. Redo that comparison; it is history, so no alert.
-            self._compare(version, later, "series")
+            self._compare(version, later, "series", report)
             report.comparisons += 1
             mode = "quiet" if mode == "normal" else mode
         self._alert(

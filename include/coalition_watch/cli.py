@@ -114,8 +114,27 @@ def cmd_render(args) -> int:
         raise BadInput(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
         raise BadInput(f"{path}: not a diff (expected an object with a 'changes' list)")
-    sys.stdout.write(render_diff_json(data, args.channel, args.template))
+    sys.stdout.write(
+        render_diff_json(data, args.channel, args.template, _reader_themes(args.themes))
+    )
     return EXIT_OK
+
+
+def _reader_themes(raw: str | None) -> tuple[str, ...]:
+    """`--themes a,b` checked against the taxonomy; none given: every theme."""
+    from coalition_watch.themes import load_themes
+
+    if raw is None:
+        return ()
+    ids = tuple(t.strip() for t in raw.split(",") if t.strip())
+    if not ids:
+        raise BadInput("--themes: give theme ids separated by commas, e.g. military,africa")
+    known = load_themes().ids
+    if unknown := [t for t in ids if t not in known]:
+        raise BadInput(
+            f"--themes: unknown theme {', '.join(map(repr, unknown))}; known: {', '.join(known)}"
+        )
+    return ids
 
 
 def _read_text(path: Path) -> str:
@@ -157,6 +176,34 @@ def cmd_db(args) -> int:
     return EXIT_OK
 
 
+def cmd_ingest(args) -> int:
+    from coalition_watch import jobs
+
+    result = jobs.ingest_files(
+        args.paths,
+        source=args.source,
+        url=args.url,
+        series=args.series,
+        mode=args.mode,
+        db_url=args.db,
+    )
+    if args.json:
+        _print_json(result)
+        return EXIT_OK
+    versions, comparisons = result["versions"], result["comparisons"]
+    print(f"{len(args.paths)} file(s): {len(versions)} new version(s)")
+    for v in versions:
+        print(f"  version {v['id']}  {v['published'] or '????-??-??'}  {v['series']}  {v['title']}")
+    print(f"{len(comparisons)} new comparison(s)")
+    for c in comparisons:
+        print(
+            f"  comparison {c['id']} ({c['kind']}): version {c['old']} -> {c['new']}, "
+            f"{c['substantive']} substantive change(s)"
+        )
+    print(f"{result['queued_messages']} message(s) queued")
+    return EXIT_OK
+
+
 def cmd_poll(args) -> int:
     from coalition_watch import jobs
 
@@ -185,20 +232,21 @@ def cmd_deliver(args) -> int:
 
 def cmd_sources_check(args) -> int:
     import os
-    from contextlib import ExitStack
 
     from coalition_watch import jobs
     from coalition_watch.settings import REPLAY_URL_ENV
     from coalition_watch.sources.check import check_client, check_sources
 
     sources = jobs.enabled_sources(args.source or None)
-    with ExitStack() as stack:
-        replay_url = None
-        if not args.live:
-            replay_url = os.environ.get(REPLAY_URL_ENV) or stack.enter_context(
-                _replay_server(args.scenario, args.state)
-            )
-        results = check_sources(sources, check_client(replay_url=replay_url))
+    replay_url = None if args.live else os.environ.get(REPLAY_URL_ENV)
+    if not args.live and not replay_url:
+        # The replay server is a development tool (tests/kit), not part of the package.
+        raise BadInput(
+            f"sources check: no replay server: set {REPLAY_URL_ENV} to one (start it with "
+            "`python -m tests.kit.replay_server --scenario all-sources` in a checkout) "
+            "or pass --live"
+        )
+    results = check_sources(sources, check_client(replay_url=replay_url))
     if args.json:
         _print_json([r.to_json() for r in results])
     else:
@@ -212,21 +260,6 @@ def cmd_sources_check(args) -> int:
             + (f": {', '.join(failed)}" if failed else "")
         )
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE
-
-
-def _replay_server(scenario: str, state: str):
-    """The packaged replay archive served locally for the command's duration."""
-    from contextlib import contextmanager
-
-    from coalition_watch.demo import REPLAY_ROOT
-    from coalition_watch.testing.replay_server import ReplayServer
-
-    @contextmanager
-    def serving():
-        with ReplayServer(REPLAY_ROOT, scenario, state) as server:
-            yield server.url
-
-    return serving()
 
 
 def cmd_record(args) -> int:
@@ -282,6 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("auto", "new_statement", "revised_statement", "daily_digest", "operator_alert"),
         help="which message to preview (default: new or revised statement, from the dates)",
     )
+    p.add_argument(
+        "--themes",
+        help="the reader's theme ids, comma-separated (default: a reader of every theme)",
+    )
 
     p = add("fetch", cmd_fetch, "Fetch and extract one URL through the polling code path.")
     p.add_argument("url")
@@ -291,6 +328,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("db", cmd_db, "Create or upgrade the project store.")
     p.add_argument("action", choices=("init",))
     p.add_argument("--db", help=db_help)
+
+    p = add("ingest", cmd_ingest, "Load saved pages or text captures as a backfill would.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a .html/.htm, .txt or .json file")
+    p.add_argument("--source", help="source id to file them under (default: from the URL)")
+    p.add_argument("--url", help="the page's real address (one PATH only)")
+    p.add_argument("--series", help="series id (default: inferred from each statement)")
+    p.add_argument(
+        "--mode",
+        choices=("quiet", "digest", "normal"),
+        default="quiet",
+        help="who hears about them (default: quiet, nobody)",
+    )
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("poll", cmd_poll, "Poll sources once and store new versions (no Airflow needed).")
     p.add_argument("--source", action="append", help="source id (repeatable; default: all)")
@@ -308,10 +359,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("check",))
     p.add_argument("--source", action="append", help="source id (repeatable; default: all)")
     p.add_argument("--live", action="store_true", help="read the live sites, not the replay")
-    p.add_argument(
-        "--scenario", default="all-sources", help="replay scenario (default: %(default)s)"
-    )
-    p.add_argument("--state", default="initial", help="replay state (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("record", cmd_record, "Record live responses into the replay archive.")

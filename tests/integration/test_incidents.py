@@ -20,9 +20,9 @@ from coalition_watch import jobs
 from coalition_watch.incidents import dag_defaults, on_task_failure, on_task_success, task_key
 from coalition_watch.store import open_store
 from coalition_watch.store.incidents import open_incidents, report_failure, report_success
-from coalition_watch.testing.fake_slack import FakeSlack
-from coalition_watch.testing.replay_server import ReplayServer
-from coalition_watch.testing.smtp_server import LocalSmtpServer
+from tests.kit.fake_slack import FakeSlack
+from tests.kit.replay_server import ReplayServer
+from tests.kit.smtp_server import LocalSmtpServer
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

@@ -48,7 +48,7 @@ def ops(tmp_path, monkeypatch):
     with (
         ReplayServer(_archive(tmp_path), "ops", "up") as replay,
         LocalSmtpServer() as smtp,
-        FakeSlack() as slack,
+        FakeSlack(channels=["coalition-watch-ops"]) as slack,
     ):
         monkeypatch.setenv("COALITION_WATCH_REPLAY_URL", replay.url)
         monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", smtp.connection_json())
@@ -141,7 +141,7 @@ def test_a_task_failing_three_runs_alerts_once_and_once_more_on_recovery(airflow
     assert "politeness.requests_per_minute must be float" in body
     assert "/dags/coalition_watch_poll/runs/" in body  # the link to the failed task's log
     [post] = ops.slack.posted
-    assert post["channel"] == "#coalition-watch-ops" and "is failing" in post["text"]
+    assert ops.slack.posted_channels() == ["#coalition-watch-ops"] and "is failing" in post["text"]
     [incident] = open_incidents(jobs.store_for())
     assert incident.key.startswith("task:coalition_watch_poll.poll_auswaertiges_amt_de")
     assert incident.failures == 3

@@ -63,6 +63,13 @@ class Change:
     old_paragraph: int | None = None
     new_paragraph: int | None = None
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    # How much it matters (diff/significance.py): higher first, with the reasons why.
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    # {"shift": "softened" | "strengthened", "old": [...], "new": [...]} (diff/tone.py)
+    tone: dict | None = None
+    # Why a cosmetic change is cosmetic when it is not plain presentation: "encoding".
+    label: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -90,6 +97,11 @@ class Diff:
     @property
     def cosmetic(self) -> list[Change]:
         return [c for c in self.changes if c.significance == "cosmetic"]
+
+    @property
+    def ranked(self) -> list[Change]:
+        """Substantive changes, most significant first; document order breaks ties."""
+        return sorted(self.substantive, key=lambda c: -c.score)
 
 
 AlertKind = Literal["new_statement", "revised_statement"]

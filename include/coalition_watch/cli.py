@@ -183,6 +183,66 @@ def cmd_deliver(args) -> int:
     return EXIT_OK if not report.failed else EXIT_FAILURE
 
 
+def cmd_sources_check(args) -> int:
+    import os
+    from contextlib import ExitStack
+
+    from coalition_watch import jobs
+    from coalition_watch.settings import REPLAY_URL_ENV
+    from coalition_watch.sources.check import check_client, check_sources
+
+    sources = jobs.enabled_sources(args.source or None)
+    with ExitStack() as stack:
+        replay_url = None
+        if not args.live:
+            replay_url = os.environ.get(REPLAY_URL_ENV) or stack.enter_context(
+                _replay_server(args.scenario, args.state)
+            )
+        results = check_sources(sources, check_client(replay_url=replay_url))
+    if args.json:
+        _print_json([r.to_json() for r in results])
+    else:
+        where = "the live sites" if args.live else f"the replay at {replay_url}"
+        print(f"checking {len(results)} source(s) against {where}\n")
+        for result in results:
+            print(*result.lines(), sep="\n", end="\n\n")
+        failed = [r.source for r in results if not r.ok]
+        print(
+            f"{len(results) - len(failed)} ok, {len(failed)} failed"
+            + (f": {', '.join(failed)}" if failed else "")
+        )
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE
+
+
+def _replay_server(scenario: str, state: str):
+    """The packaged replay archive served locally for the command's duration."""
+    from contextlib import contextmanager
+
+    from coalition_watch.demo import REPLAY_ROOT
+    from coalition_watch.testing.replay_server import ReplayServer
+
+    @contextmanager
+    def serving():
+        with ReplayServer(REPLAY_ROOT, scenario, state) as server:
+            yield server.url
+
+    return serving()
+
+
+def cmd_record(args) -> int:
+    from coalition_watch.poll import make_client
+    from coalition_watch.recorder import record
+
+    recordings = record(args.urls, Path(args.into), make_client(), state=args.state)
+    for recording in recordings:
+        print(recording.line())
+    print(
+        f"{len(recordings)} response(s) recorded into {args.into}; replay them with the "
+        f"`recorded` scenario"
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="coalition-watch",
@@ -243,6 +303,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("deliver", cmd_deliver, "Send queued messages through the Airflow connections.")
     p.add_argument("--db", help=db_help)
+
+    p = add("sources", cmd_sources_check, "Check that each source still reads as expected.")
+    p.add_argument("action", choices=("check",))
+    p.add_argument("--source", action="append", help="source id (repeatable; default: all)")
+    p.add_argument("--live", action="store_true", help="read the live sites, not the replay")
+    p.add_argument(
+        "--scenario", default="all-sources", help="replay scenario (default: %(default)s)"
+    )
+    p.add_argument("--state", default="initial", help="replay state (default: %(default)s)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("record", cmd_record, "Record live responses into the replay archive.")
+    p.add_argument("urls", nargs="+", metavar="URL")
+    p.add_argument("--into", required=True, help="the replay archive's root, e.g. replay/")
+    p.add_argument("--state", help="scenario state to add them to (default: today's date)")
     return parser
 
 

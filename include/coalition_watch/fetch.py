@@ -306,6 +306,15 @@ class PoliteClient:
         self._remember(url, response)
         return response
 
+    def capture(self, url: str) -> Response:
+        """One polite GET of `url` answered as served, for recording: no retry, no
+        redirect followed, no validators sent, and the body read whatever the status
+        (within the size cap). Robots rules and the host's pace still hold."""
+        _check_url(url, url, None)
+        if self.politeness_for(_host(url)).respect_robots:
+            self._check_robots(url, requested=url)
+        return self._request_once(url, None, None, any_status=True)
+
     def _get_with_retries(self, url: str, etag: str | None, last_modified: str | None) -> Response:
         politeness = self.politeness_for(_host(url))
         attempt = 0
@@ -336,7 +345,9 @@ class PoliteClient:
             self.sleep(delay)
             attempt += 1
 
-    def _request_once(self, url: str, etag: str | None, last_modified: str | None) -> Response:
+    def _request_once(
+        self, url: str, etag: str | None, last_modified: str | None, *, any_status: bool = False
+    ) -> Response:
         host = _host(url)
         politeness = self.politeness_for(host)
         headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"}
@@ -367,7 +378,7 @@ class PoliteClient:
                 response_headers = {k.lower(): v for k, v in raw.headers.items()}
                 status = raw.status_code
                 body = b""
-                if status == 200:
+                if status == 200 or (any_status and status != 304):
                     body = self._read_capped(url, raw, politeness, started)
                 elif status == 304:
                     with self._stats_lock:

@@ -102,7 +102,8 @@ class Entry:
 
     @property
     def etag(self) -> str:
-        return '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
+        """The recorded ETag (`coalition-watch record`), else a hash of the body."""
+        return self.headers.get("ETag") or '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
 
 
 @dataclass(frozen=True)

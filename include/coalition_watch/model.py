@@ -82,13 +82,18 @@ class Diff:
     old: Document
     new: Document
     changes: list[Change]
+    # Why `old` is the one compared with, when the pipeline chose it (coalition_watch.baseline).
+    baseline: str | None = None
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "old": {"title": self.old.title, "published": self.old.published},
             "new": {"title": self.new.title, "published": self.new.published},
             "changes": [c.to_json() for c in self.changes],
         }
+        if self.baseline:
+            data["baseline"] = self.baseline
+        return data
 
     @property
     def substantive(self) -> list[Change]:

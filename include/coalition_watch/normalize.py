@@ -1,7 +1,8 @@
 """Presentation noise away, display text kept.
 
 `clean_display` tidies text for showing to people (encoding damage repaired, NFC,
-invisible characters gone, whitespace collapsed) without changing its wording or typography. `fold` goes further
+invisible characters gone, whitespace collapsed) without changing its wording or
+typography. `fold` goes further
 for comparison only: quotes, dashes and case are folded so that two renderings of
 the same sentence compare equal. Neither touches wording; naming equivalences
 (ISIS/Daesh, US/British spelling) are the diff stage's business.

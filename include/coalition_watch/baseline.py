@@ -103,8 +103,8 @@ def _reason(
     host = host_of(version.url)
     why: list[str] = []
     if len(fitting) < len(candidates):
-        others = sorted({c.document.language or "unknown" for c in candidates} - {None})
-        why.append(f"in the same language (other texts of that date: {', '.join(others)})")
+        others = sorted({c.document.language or "unknown" for c in candidates if c not in fitting})
+        why.append(f"same language, not the text(s) in {', '.join(others)}")
     same_host = [c for c in fitting if host_of(c.url) == host]
     if same_host and len(same_host) < len(fitting):
         why.append("same publisher")

@@ -185,20 +185,21 @@ def cmd_deliver(args) -> int:
 
 def cmd_sources_check(args) -> int:
     import os
-    from contextlib import ExitStack
 
     from coalition_watch import jobs
     from coalition_watch.settings import REPLAY_URL_ENV
     from coalition_watch.sources.check import check_client, check_sources
 
     sources = jobs.enabled_sources(args.source or None)
-    with ExitStack() as stack:
-        replay_url = None
-        if not args.live:
-            replay_url = os.environ.get(REPLAY_URL_ENV) or stack.enter_context(
-                _replay_server(args.scenario, args.state)
-            )
-        results = check_sources(sources, check_client(replay_url=replay_url))
+    replay_url = None if args.live else os.environ.get(REPLAY_URL_ENV)
+    if not args.live and not replay_url:
+        # The replay server is a development tool (tests/kit), not part of the package.
+        raise BadInput(
+            f"sources check: no replay server: set {REPLAY_URL_ENV} to one (start it with "
+            "`python -m tests.kit.replay_server --scenario all-sources` in a checkout) "
+            "or pass --live"
+        )
+    results = check_sources(sources, check_client(replay_url=replay_url))
     if args.json:
         _print_json([r.to_json() for r in results])
     else:
@@ -212,21 +213,6 @@ def cmd_sources_check(args) -> int:
             + (f": {', '.join(failed)}" if failed else "")
         )
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE
-
-
-def _replay_server(scenario: str, state: str):
-    """The packaged replay archive served locally for the command's duration."""
-    from contextlib import contextmanager
-
-    from coalition_watch.demo import REPLAY_ROOT
-    from coalition_watch.testing.replay_server import ReplayServer
-
-    @contextmanager
-    def serving():
-        with ReplayServer(REPLAY_ROOT, scenario, state) as server:
-            yield server.url
-
-    return serving()
 
 
 def cmd_record(args) -> int:
@@ -308,10 +294,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("check",))
     p.add_argument("--source", action="append", help="source id (repeatable; default: all)")
     p.add_argument("--live", action="store_true", help="read the live sites, not the replay")
-    p.add_argument(
-        "--scenario", default="all-sources", help="replay scenario (default: %(default)s)"
-    )
-    p.add_argument("--state", default="initial", help="replay state (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("record", cmd_record, "Record live responses into the replay archive.")

@@ -206,9 +206,9 @@ def backfill_ingest(request: dict, *, db_url: str | None = None) -> list[int]:
     Versions carry the backfill's alert mode; re-ingesting known content adds nothing.
     """
     from coalition_watch.backfill import resolve_replay_file
-    from coalition_watch.demo import REPLAY_ROOT
     from coalition_watch.extract import extract_path
     from coalition_watch.poll import ingest_document, ingest_range, ingest_url
+    from coalition_watch.replay_archive import CHECKOUT_ARCHIVE as REPLAY_ROOT
 
     store = store_for(db_url)
     mode, series = request["alert_mode"], request.get("series")
@@ -238,6 +238,6 @@ def backfill_ingest(request: dict, *, db_url: str | None = None) -> list[int]:
 
 def replay_url(path) -> str | None:
     """The real URL a page of the replay archive was recorded from, if the index knows it."""
-    from coalition_watch.testing.replay_index import url_of
+    from coalition_watch.replay_archive import url_of
 
     return url_of(path)

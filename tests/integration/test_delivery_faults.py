@@ -17,10 +17,10 @@ from coalition_watch.render import limit_problems
 from coalition_watch.store import schema as t
 from coalition_watch.store.repository import open_store
 from coalition_watch.subscriptions import Operators, Subscriber
-from coalition_watch.testing.clock import FakeClock
-from coalition_watch.testing.fake_slack import FakeSlack
-from coalition_watch.testing.samples import many_changes, seed_alert
-from coalition_watch.testing.smtp_server import LocalSmtpServer
+from tests.kit.clock import FakeClock
+from tests.kit.fake_slack import FakeSlack
+from tests.kit.samples import many_changes, seed_alert
+from tests.kit.smtp_server import LocalSmtpServer
 
 pytestmark = pytest.mark.slow
 

@@ -8,8 +8,8 @@ import pytest
 
 from coalition_watch.incidents import dag_defaults, incident_key, on_task_failure
 from coalition_watch.store import open_store
-from coalition_watch.testing.fake_slack import FakeSlack
-from coalition_watch.testing.smtp_server import LocalSmtpServer
+from tests.kit.fake_slack import FakeSlack
+from tests.kit.smtp_server import LocalSmtpServer
 
 pytestmark = pytest.mark.slow
 LOG = "http://localhost:8080/dags/coalition_watch_poll/runs/r1/tasks/poll_gov_uk"

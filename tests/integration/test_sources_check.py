@@ -11,9 +11,9 @@ import yaml
 
 from coalition_watch.fetch import MemoryValidators, PoliteClient
 from coalition_watch.recorder import record
+from coalition_watch.replay_archive import url_of
 from coalition_watch.sources.check import REPLAY_POLITENESS
-from coalition_watch.testing.replay_index import url_of
-from coalition_watch.testing.replay_server import ReplayServer
+from tests.kit.replay_server import ReplayServer
 
 REPLAY = Path(__file__).resolve().parents[2] / "replay"
 ESTERI = "https://www.esteri.it/en/sala_stampa/archivionotizie/comunicati/"
@@ -54,7 +54,15 @@ def broken_archive(tmp_path):
     return tmp_path
 
 
-def test_every_packaged_source_checks_out_against_the_replay(run_cli):
+@pytest.fixture
+def replayed_sources(monkeypatch):
+    """The archive's `all-sources` scenario served locally, as a developer would run it."""
+    with ReplayServer(REPLAY, "all-sources", "initial") as server:
+        monkeypatch.setenv("COALITION_WATCH_REPLAY_URL", server.url)
+        yield server
+
+
+def test_every_packaged_source_checks_out_against_the_replay(run_cli, replayed_sources):
     code, out, err = run_cli("sources", "check", "--json")
     assert code == 0, err
     results = {r["source"]: r for r in json.loads(out)}
@@ -70,7 +78,7 @@ def test_every_packaged_source_checks_out_against_the_replay(run_cli):
     assert results["aa-en"]["newest"]["published"] == "2021-03-30"
 
 
-def test_the_text_report_names_each_source_and_its_newest_statement(run_cli):
+def test_the_text_report_names_each_source_and_its_newest_statement(run_cli, replayed_sources):
     code, out, _ = run_cli("sources", "check", "--source", "gov-uk")
     assert code == 0
     assert "gov-uk (gov_uk): ok" in out
@@ -107,6 +115,13 @@ def test_an_unreachable_site_is_reported_as_such(run_cli, monkeypatch):
     assert code == 1
     assert result["reachable"] is False and result["status"] is None
     assert "connection failed" in result["problems"][0]
+
+
+def test_without_a_replay_server_the_check_asks_for_one_or_live(run_cli):
+    code, out, err = run_cli("sources", "check")
+    assert code == 2 and not out
+    assert "COALITION_WATCH_REPLAY_URL" in err and "--live" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_an_unknown_source_is_bad_input(run_cli):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from coalition_watch.model import Change, Diff, Document
 from coalition_watch.store import Store, open_store
 from coalition_watch.store import schema as t
-from coalition_watch.testing.fixtures import postgres, postgres_url  # noqa: F401 (fixtures)
+from tests.kit.fixtures import postgres, postgres_url  # noqa: F401 (fixtures)
 
 URL = "https://www.state.gov/joint-communique-2020"
 

@@ -8,7 +8,7 @@ from coalition_watch.errors import BadInput
 from coalition_watch.model import Change
 from coalition_watch.render import Digest, OperatorNotice, render_diff_json, render_email
 from coalition_watch.subscriptions import Subscriber
-from coalition_watch.testing.samples import MARCH_2021, many_changes, seed_alert
+from tests.kit.samples import MARCH_2021, many_changes, seed_alert
 
 DESK = Subscriber(id="desk", email="desk@example.org", themes=frozenset({"africa"}))
 

@@ -13,7 +13,7 @@ from coalition_watch.render import (
 )
 from coalition_watch.render.view import word_segments
 from coalition_watch.subscriptions import Subscriber
-from coalition_watch.testing.samples import MARCH_2021, many_changes, seed_alert
+from tests.kit.samples import MARCH_2021, many_changes, seed_alert
 
 DESK = Subscriber(id="desk", slack="#iraq-desk", themes=frozenset({"iraq"}))
 HOSTILE = [

@@ -6,7 +6,8 @@ local Slack Web API stand in for the mail relay and Slack. Each state of the sit
 polled, processed and delivered by running the project's DAGs with `dag.test()`.
 Everything delivered lands in `demo-output/` as .eml and .json files.
 
-Airflow is imported inside `run_demo` only: the package stays importable without it.
+A development tool beside the kit it runs on (`make demo`); Airflow is imported inside
+`run_demo` only.
 """
 
 from __future__ import annotations
@@ -55,9 +56,9 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
     """Play both states of the site through the DAGs; return what was delivered."""
     from coalition_watch import jobs
     from coalition_watch.settings import CONFIG_DIR_ENV, REPLAY_URL_ENV
-    from coalition_watch.testing.fake_slack import FakeSlack
-    from coalition_watch.testing.replay_server import ReplayServer
-    from coalition_watch.testing.smtp_server import LocalSmtpServer
+    from tests.kit.fake_slack import FakeSlack
+    from tests.kit.replay_server import ReplayServer
+    from tests.kit.smtp_server import LocalSmtpServer
 
     result = DemoResult()
     jobs.store_for()  # fail early, before any server starts, if the store is missing

@@ -1,7 +1,8 @@
-"""Which real URL a file of the replay archive was recorded from.
+"""The recorded archive (`replay/`): where it is, and which real URL a file was recorded from.
 
 Every folder of the archive that holds pages may carry an INDEX.yaml listing
-`pages: [{url, file, ...}]`, with `file` relative to that folder.
+`pages: [{url, file, ...}]`, with `file` relative to that folder. The backfill reads it to
+store a recorded page under its real URL; the development kit's replay server serves it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+
+# Where the archive sits in a source checkout (an installed package has none beside it).
+CHECKOUT_ARCHIVE = Path(__file__).resolve().parents[2] / "replay"
 
 
 @cache

@@ -68,6 +68,22 @@ class ToneLexicon:
     def __init__(self, scales: tuple[Scale, ...]):
         self.scales = scales
 
+    def _hits(self, words: list[str]) -> dict[str, list[_Hit]]:
+        """Each scale's hits, less those inside a longer term of another scale
+        ("may" inside "may explore" is not also the modal "may")."""
+        found = {scale.name: _find(scale, words) for scale in self.scales}
+        spans = [(h.start, h.end) for hits in found.values() for h in hits]
+        return {
+            name: [
+                h
+                for h in hits
+                if not any(
+                    a <= h.start and h.end <= b and b - a > h.end - h.start for a, b in spans
+                )
+            ]
+            for name, hits in found.items()
+        }
+
     def terms_in(self, words: list[str]) -> list[str]:
         """Lexicon terms found in `words`, each once, in order."""
         found = [h.words for scale in self.scales for h in _find(scale, words)]
@@ -84,8 +100,9 @@ class ToneLexicon:
         inserted = set(w for span in change.inserted for w in words_of(span))
         down: list[tuple[str, _Hit | None, _Hit | None]] = []
         up: list[tuple[str, _Hit | None, _Hit | None]] = []
+        old_by_scale, new_by_scale = self._hits(old), self._hits(new)
         for scale in self.scales:
-            old_hits, new_hits = _find(scale, old), _find(scale, new)
+            old_hits, new_hits = old_by_scale[scale.name], new_by_scale[scale.name]
             touched = any(set(h.words.split()) & deleted for h in old_hits) or any(
                 set(h.words.split()) & inserted for h in new_hits
             )

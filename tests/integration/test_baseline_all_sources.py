@@ -9,9 +9,9 @@ from coalition_watch.classify import Classifier
 from coalition_watch.poll import poll_source
 from coalition_watch.process import Processor
 from coalition_watch.store import schema as t
-from coalition_watch.testing.replay_server import ReplayServer
 from coalition_watch.themes import load_themes
 from tests.integration.test_poll import REPLAY, client, fast_sources
+from tests.kit.replay_server import ReplayServer
 
 AA_2020 = "https://www.auswaertiges-amt.de/en/newsroom/news/anti-isis-coalition-small-group/2347076"
 AA_2021 = "https://www.auswaertiges-amt.de/en/newsroom/news/anti-isis-coalition/2451466"

@@ -56,10 +56,15 @@ class SignificanceRules:
 
 @dataclass
 class _Side:
-    """What one version of the statement mentions, to tell new from known."""
+    """What one version of the statement says, to tell new names and words from known."""
 
-    names: frozenset[str]
+    text: str  # casefolded
     words: frozenset[str]
+
+    def mentions(self, name: str) -> bool:
+        """The name as a whole: each of its words is a word of the text ("iraq" is not
+        found in "iraqi"), and the words stand together."""
+        return all(w in self.words for w in words_of(name)) and name in self.text
 
 
 def rank_changes(
@@ -73,7 +78,7 @@ def rank_changes(
     rules = rules or load_significance()
     tone = tone or load_tone_lexicon()
     language = (new.language or old.language or "en").split("-")[0]
-    sides = {"old": _side(old, rules, language), "new": _side(new, rules, language)}
+    sides = {"old": _side(old), "new": _side(new)}
     for change in changes:
         if change.significance != "substantive":
             continue
@@ -82,9 +87,9 @@ def rank_changes(
         change.score, change.reasons = _score(change, sides, rules, tone, language)
 
 
-def _side(doc: Document, rules: SignificanceRules, language: str) -> _Side:
-    text = "\n".join(doc.paragraphs)
-    return _Side(frozenset(_names(text, rules, language)), frozenset(words_of(text)))
+def _side(doc: Document) -> _Side:
+    text = "\n".join(doc.paragraphs).casefold()
+    return _Side(text, frozenset(words_of(text)))
 
 
 def _names(text: str, rules: SignificanceRules, language: str) -> list[str]:
@@ -124,7 +129,7 @@ def _score(
     new_names, known_names = [], []
     for spans, other in ((inserted, sides["old"]), (deleted, sides["new"])):
         for name in dict.fromkeys(n for s in spans for n in _names(s, rules, language)):
-            (known_names if name in other.names else new_names).append(name)
+            (known_names if other.mentions(name) else new_names).append(name)
     names_score = w["new_name"] * len(new_names) + w["known_name"] * len(known_names)
     names_score = min(caps["names"], names_score)
     if new_names:
@@ -173,14 +178,23 @@ def _words_shown(words: list[str]) -> str:
 
 
 def _salient_terms(words: Iterable[str], stems: tuple[str, ...]) -> list[str]:
-    """The first word found for each stem, as written."""
-    words = list(words)
-    found = []
-    for stem in stems:
-        word = next((w for w in words if w.startswith(stem)), None)
-        if word is not None:
-            found.append(word)
-    return found
+    """The first word found for each stem, in the order of the stems."""
+    if not stems:
+        return []
+    first: dict[str, str] = {}
+    matcher = _stem_matcher(stems)
+    for word in words:
+        match = matcher.match(word)
+        if match and match.group() not in first:
+            first[match.group()] = word
+    return [first[s] for s in stems if s in first]
+
+
+@cache
+def _stem_matcher(stems: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all stems, longest first so that the most specific stem is named."""
+    ordered = sorted(stems, key=len, reverse=True)
+    return re.compile("|".join(re.escape(s) for s in ordered))
 
 
 def _only_revoiced(deleted: list[str], inserted: list[str], rules: SignificanceRules) -> str | None:

@@ -29,9 +29,8 @@ LANGUAGES = ("en", "de")
 class Scale:
     name: str
     absent_counts: bool
-    # word sequence -> level, longest sequences tried first
-    terms: dict[tuple[str, ...], int]
-    longest: int
+    # first word -> (word sequence, level), longest sequences first
+    by_first_word: dict[str, tuple[tuple[tuple[str, ...], int], ...]]
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class _Hit:
 
 
 def words_of(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text)]
+    return _WORD.findall(text.casefold())
 
 
 class ToneLexicon:
@@ -134,14 +133,13 @@ def _find(scale: Scale, words: list[str]) -> list[_Hit]:
     hits: list[_Hit] = []
     i = 0
     while i < len(words):
-        for n in range(min(scale.longest, len(words) - i), 0, -1):
-            level = scale.terms.get(tuple(words[i : i + n]))
-            if level is not None:
-                hits.append(_Hit(" ".join(words[i : i + n]), level, i, i + n))
-                i += n
+        step = 1
+        for term, level in scale.by_first_word.get(words[i], ()):
+            if tuple(words[i : i + len(term)]) == term:
+                hits.append(_Hit(" ".join(term), level, i, i + len(term)))
+                step = len(term)
                 break
-        else:
-            i += 1
+        i += step
     return hits
 
 
@@ -179,8 +177,13 @@ def _build(name: str, data) -> ToneLexicon:
                     terms[(*spelling.casefold().split(), *rest)] = level
         if not terms:
             raise ConfigError(name, where, "lists no terms")
-        longest = max(len(k) for k in terms)
-        scales.append(Scale(scale_name, bool(spec.get("absent_counts")), terms, longest))
+        grouped: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for sequence, level in terms.items():
+            grouped.setdefault(sequence[0], []).append((sequence, level))
+        by_first_word = {
+            w: tuple(sorted(group, key=lambda item: -len(item[0]))) for w, group in grouped.items()
+        }
+        scales.append(Scale(scale_name, bool(spec.get("absent_counts")), by_first_word))
     return ToneLexicon(tuple(scales))
 
 

@@ -27,7 +27,7 @@ from coalition_watch.classify import Classifier
 from coalition_watch.deliver import enqueue_alert, enqueue_operator_alert
 from coalition_watch.diff import diff_documents
 from coalition_watch.identity import SAME_STATEMENT_THRESHOLD, same_statement
-from coalition_watch.model import Alert, Diff, StatementRef
+from coalition_watch.model import Alert, Diff, StatementRef, ThemedParagraph
 from coalition_watch.repair import damaged_paragraphs
 from coalition_watch.store import Store, StoredVersion
 
@@ -45,6 +45,7 @@ class ProcessReport:
     alerts: list[str] = field(default_factory=list)  # alert keys sent to the outbox
     queued: int = 0  # deliveries queued
     failed: list[int] = field(default_factory=list)  # versions left for the next run
+    comparison_ids: list[int] = field(default_factory=list)  # comparisons this run stored
 
     def to_json(self) -> dict:
         return {
@@ -54,6 +55,7 @@ class ProcessReport:
             "alerts": self.alerts,
             "queued": self.queued,
             "failed": self.failed,
+            "comparison_ids": self.comparison_ids,
         }
 
 
@@ -85,19 +87,24 @@ def _paragraph(paragraphs: Sequence[str], index: int | None) -> str | None:
 
 
 def alert_themes(diff: Diff | None, version: StoredVersion, classifier: Classifier):
-    """Themes of the substantive changes, or of the whole statement when there is no diff."""
+    """Themes of the substantive changes, or of the whole statement when there is no diff
+    (then also its classified paragraphs, for the message's summary)."""
     evidence: dict[str, list[str]] = {}
+    paragraphs: list[ThemedParagraph] = []
     if diff is not None:
         for change in diff.substantive:
             for theme in change.themes:
                 words = evidence.setdefault(theme, [])
                 words.extend(w for w in change.evidence.get(theme, []) if w not in words)
     else:
-        for paragraph in version.document.paragraphs:
-            for match in classifier.classify(paragraph, version.document.language):
+        for index, paragraph in enumerate(version.document.paragraphs):
+            matches = classifier.classify(paragraph, version.document.language)
+            if matches:
+                paragraphs.append(ThemedParagraph(index, paragraph, tuple(matches)))
+            for match in matches:
                 words = evidence.setdefault(match.id, [])
                 words.extend(w for w in match.evidence if w not in words)
-    return sorted(evidence), evidence
+    return sorted(evidence), evidence, paragraphs
 
 
 def is_stale(version: StoredVersion, horizon_days: int | None, today: date | None = None) -> bool:
@@ -148,12 +155,19 @@ class Processor:
         return report
 
     def _compare(
-        self, old: StoredVersion, new: StoredVersion, basis: str, baseline: str | None = None
+        self,
+        old: StoredVersion,
+        new: StoredVersion,
+        basis: str,
+        report: ProcessReport,
+        baseline: str | None = None,
     ) -> tuple[int, Diff]:
         diff = diff_documents(old.document, new.document)
         diff.baseline = baseline
         classify_diff(diff, self.classifier)
-        comparison_id, _ = self.store.save_comparison(old, new, basis, diff)
+        comparison_id, created = self.store.save_comparison(old, new, basis, diff)
+        if created:
+            report.comparison_ids.append(comparison_id)
         return comparison_id, diff
 
     def _process(self, version: StoredVersion, mode: AlertMode, report: ProcessReport) -> None:
@@ -161,7 +175,7 @@ class Processor:
             mode = "quiet"  # compared and stored, but a damaged page is no news to readers
         previous = self.store.previous_revision(version)
         if previous is not None:
-            comparison_id, diff = self._compare(previous, version, "revision")
+            comparison_id, diff = self._compare(previous, version, "revision", report)
             report.comparisons += 1
             if diff.substantive:
                 self._alert(
@@ -179,7 +193,7 @@ class Processor:
         twin = self._same_statement_elsewhere(version)
         if twin is not None:
             self.store.attach_publication(version.publication_id, twin.statement_id)
-            self._compare(twin, version, "variant")
+            self._compare(twin, version, "variant", report)
             report.variants += 1
             log.info("%s is another publication of statement %s", version.url, twin.statement_id)
             return
@@ -188,7 +202,9 @@ class Processor:
         last_meeting = chosen.version if chosen else None
         diff = comparison_id = None
         if chosen is not None:
-            comparison_id, diff = self._compare(chosen.version, version, "series", chosen.reason)
+            comparison_id, diff = self._compare(
+                chosen.version, version, "series", report, chosen.reason
+            )
             report.comparisons += 1
         later_meetings = self.store.series_neighbours(version, before=False)
         for later in later_meetings:
@@ -197,7 +213,7 @@ class Processor:
             # version. Redo that comparison by the same rule.
             again = choose_baseline(later, self.store.series_neighbours(later, before=True))
             if again is not None and again.version.id == version.id:
-                self._compare(version, later, "series", again.reason)
+                self._compare(version, later, "series", report, again.reason)
                 report.comparisons += 1
         if later_meetings:  # a meeting older than one already known is history: no alert
             mode = "quiet" if mode == "normal" else mode
@@ -239,7 +255,7 @@ class Processor:
         return None
 
     def _alert(self, kind, version, previous, basis, diff, comparison_id, mode, report) -> None:
-        themes, evidence = alert_themes(diff, version, self.classifier)
+        themes, evidence, paragraphs = alert_themes(diff, version, self.classifier)
         key = f"comparison:{comparison_id}" if comparison_id else f"version:{version.id}"
         alert = Alert(
             kind=kind,
@@ -251,6 +267,7 @@ class Processor:
             diff=diff,
             link=self._link(comparison_id, version),
             theme_evidence=evidence,
+            paragraphs=paragraphs,
         )
         if mode == "normal" and is_stale(version, self.horizon_days):
             mode = "digest"  # an old meeting loaded late is history: digest, not an alert

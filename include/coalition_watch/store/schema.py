@@ -97,6 +97,9 @@ comparisons = Table(
     Column("old_version_id", ForeignKey("versions.id"), nullable=False),
     Column("new_version_id", ForeignKey("versions.id"), nullable=False, index=True),
     Column("basis", String(16), nullable=False),  # revision | series | variant
+    # Why this old version is the baseline ("compared with the Federal Foreign Office's
+    # text of 4 June 2020 (same publisher; ...)"); set for series comparisons.
+    Column("baseline", Text, nullable=True),
     Column("substantive", Integer, nullable=False),
     Column("cosmetic", Integer, nullable=False),
     Column("diff", JSON, nullable=False),

@@ -170,9 +170,12 @@ def cmd_db(args) -> int:
     from coalition_watch.store import open_store
 
     store = open_store(args.db)
-    version = store.migrate()
+    before, after = store.migrate()
     url = store.engine.url.render_as_string(hide_password=True)
-    print(f"store {url} is at schema version {version}")
+    if before == after:
+        print(f"store {url} is at revision {after}, the newest: nothing to do")
+    else:
+        print(f"store {url} upgraded from revision {before or '(empty)'} to {after}")
     return EXIT_OK
 
 
@@ -325,8 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     db_help = "store URL (default: $COALITION_WATCH_DB_URL or a SQLite file)"
-    p = add("db", cmd_db, "Create or upgrade the project store.")
-    p.add_argument("action", choices=("init",))
+    p = add("db", cmd_db, "Create or upgrade the project store (schema migrations).")
+    p.add_argument("action", choices=("upgrade", "init"), help="init is an alias of upgrade")
     p.add_argument("--db", help=db_help)
 
     p = add("ingest", cmd_ingest, "Load saved pages or text captures as a backfill would.")

@@ -83,6 +83,8 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
                 }
             )
         )
+        for channel in _slack_channels():  # the workspace has the channels subscribed to
+            slack.add_channel(channel)
         # dag.test() runs tasks through Airflow's in-process API, whose test client warns
         # about its HTTP library on every run: noise for someone watching the demo.
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -157,6 +159,14 @@ def _event_themes(store, event: str) -> set[str]:
         return set()
     diff = store.comparison(int(number))["diff"]
     return {t for c in diff["changes"] if c["significance"] == "substantive" for t in c["themes"]}
+
+
+def _slack_channels() -> set[str]:
+    from coalition_watch.subscriptions import load_config
+
+    config = load_config(known_themes=None)
+    named = [s.slack for s in config.subscribers] + [config.operators.slack]
+    return {name for name in named if name and name.startswith("#")}
 
 
 def _load_dags() -> dict:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, update
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -85,25 +85,23 @@ class Store:
         self.engine = engine
 
     # -- schema ---------------------------------------------------------------------------
-    def migrate(self) -> int:
-        """Create missing tables and record the schema version; safe to run repeatedly."""
-        import coalition_watch.store.schema  # noqa: F401  (all tables registered on metadata)
+    def migrate(self) -> tuple[str | None, str]:
+        """Run the schema migrations; returns (revision before, revision now). Idempotent."""
+        from coalition_watch.store.migrate import upgrade
 
-        t.metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            current = conn.execute(select(func.max(t.schema_info.c.version))).scalar()
-            if current != t.SCHEMA_VERSION:
-                conn.execute(
-                    insert(t.schema_info).values(version=t.SCHEMA_VERSION, migrated_at=now())
-                )
-        return t.SCHEMA_VERSION
+        return upgrade(self.engine)
 
     def check_schema(self) -> None:
-        """Refuse to run on a database that `coalition-watch db init` has not prepared."""
-        if not inspect(self.engine).has_table("schema_info"):
+        """Refuse to run on a store that `coalition-watch db upgrade` has not brought up
+        to the revision this code expects."""
+        from coalition_watch.store.migrate import current_revision, head_revision
+
+        current, head = current_revision(self.engine), head_revision()
+        if current != head:
+            where = self.engine.url.render_as_string(hide_password=True)
+            state = "is not initialised" if current is None else f"is at revision {current}"
             raise BadInput(
-                f"store {self.engine.url.render_as_string(hide_password=True)} is not "
-                "initialised: run `coalition-watch db init`"
+                f"store {where} {state}, this code needs {head}: run `coalition-watch db upgrade`"
             )
 
     @contextmanager

@@ -1,4 +1,6 @@
-"""Tables of the project store. One MetaData; `Store.migrate()` creates or upgrades it.
+"""Tables of the project store. One MetaData, which the Alembic revisions in
+`store/migrations/versions/` build step by step: a change here needs a new revision
+(docs/operations.md, "Changing the schema"); a test checks that the two agree.
 
 statements   a logical document (one communiqué), with its series
 publications one place a statement is published (source + URL); several per statement
@@ -29,17 +31,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
-
 metadata = MetaData()
-
-schema_info = Table(
-    "schema_info",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("version", Integer, nullable=False),
-    Column("migrated_at", DateTime(timezone=True), nullable=False),
-)
 
 statements = Table(
     "statements",

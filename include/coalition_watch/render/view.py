@@ -31,8 +31,8 @@ from coalition_watch.series import series_label
 _TOKENS = re.compile(r"\s+|[^\s]+")
 GLANCE_LINES = 5
 GLANCE_WORDS = 90  # characters of changed words on one At a glance line
-SUMMARY_PARAGRAPHS = 3
-RANK_REASONS = 2  # of a change's ranking reasons, the first ones are shown  # per theme, for the first statement of a series
+SUMMARY_PARAGRAPHS = 3  # per theme, for the first statement of a series
+RANK_REASONS = 2  # of a change's ranking reasons, the first ones are shown
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ LEDGER_DAYS = int(os.environ.get("COALITION_WATCH_LEDGER_RETENTION_DAYS", "400")
 
 @dag(
     dag_id="coalition_watch_housekeeping",
+    description="Prune old raw page bodies and delivery ledger rows",
     schedule="30 3 * * *",
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,

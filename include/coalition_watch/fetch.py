@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import email.utils
 import logging
-import os
 import random
 import re
 import threading
@@ -44,7 +43,7 @@ import requests
 import urllib3
 
 from coalition_watch.errors import FetchError, PermanentFetchError, TransientFetchError
-from coalition_watch.settings import REPLAY_URL_ENV
+from coalition_watch.settings import current
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +214,7 @@ class PoliteClient:
         self.politeness = politeness or Politeness()
         self.host_politeness = dict(host_politeness or {})
         if replay_url is None:
-            replay_url = os.environ.get(REPLAY_URL_ENV) or None
+            replay_url = current().replay_url
         self.replay_url = replay_url.rstrip("/") if replay_url else None
         self.session = session or requests.Session()
         self.session.trust_env = False  # no proxies or netrc picked up from the environment

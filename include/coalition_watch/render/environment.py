@@ -2,8 +2,8 @@
 
 Templates are named `<template>.<format>.j2`: template is new_statement,
 revised_statement, daily_digest or operator_alert; format is txt, html or slack.json.
-A directory in COALITION_WATCH_TEMPLATES (or passed explicitly) is searched first, so a
-deployment overrides one file and inherits the rest.
+`templates/` in the deployment's COALITION_WATCH_CONFIG_DIR (or a directory passed
+explicitly) is searched first, so a deployment overrides one file and inherits the rest.
 
 Safety does not depend on template authors remembering a filter: HTML output is
 autoescaped, and every `{{ }}` in a Slack template is mrkdwn-escaped and JSON-escaped
@@ -13,7 +13,6 @@ by `finalize` unless our own code marked it as already-safe mrkdwn.
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,15 +20,16 @@ import jinja2
 
 from coalition_watch.render.escape import Mrkdwn, slack_escape
 from coalition_watch.render.view import Passage, theme_label
+from coalition_watch.settings import current
 
-TEMPLATES_ENV = "COALITION_WATCH_TEMPLATES"
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("txt", "html", "slack.json")
 
 
 def template_dirs(override: Path | str | None = None) -> tuple[str, ...]:
-    chosen = override or os.environ.get(TEMPLATES_ENV)
-    dirs = [str(Path(chosen))] if chosen else []
+    if override is None and (deployment := current().config_dir) is not None:
+        override = deployment / "templates"
+    dirs = [str(Path(override))] if override and Path(override).is_dir() else []
     return (*dirs, str(PACKAGE_TEMPLATES))
 
 

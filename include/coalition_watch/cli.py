@@ -114,8 +114,27 @@ def cmd_render(args) -> int:
         raise BadInput(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
         raise BadInput(f"{path}: not a diff (expected an object with a 'changes' list)")
-    sys.stdout.write(render_diff_json(data, args.channel, args.template))
+    sys.stdout.write(
+        render_diff_json(data, args.channel, args.template, _reader_themes(args.themes))
+    )
     return EXIT_OK
+
+
+def _reader_themes(raw: str | None) -> tuple[str, ...]:
+    """`--themes a,b` checked against the taxonomy; none given: every theme."""
+    from coalition_watch.themes import load_themes
+
+    if raw is None:
+        return ()
+    ids = tuple(t.strip() for t in raw.split(",") if t.strip())
+    if not ids:
+        raise BadInput("--themes: give theme ids separated by commas, e.g. military,africa")
+    known = load_themes().ids
+    if unknown := [t for t in ids if t not in known]:
+        raise BadInput(
+            f"--themes: unknown theme {', '.join(map(repr, unknown))}; known: {', '.join(known)}"
+        )
+    return ids
 
 
 def _read_text(path: Path) -> str:
@@ -154,6 +173,34 @@ def cmd_db(args) -> int:
     version = store.migrate()
     url = store.engine.url.render_as_string(hide_password=True)
     print(f"store {url} is at schema version {version}")
+    return EXIT_OK
+
+
+def cmd_ingest(args) -> int:
+    from coalition_watch import jobs
+
+    result = jobs.ingest_files(
+        args.paths,
+        source=args.source,
+        url=args.url,
+        series=args.series,
+        mode=args.mode,
+        db_url=args.db,
+    )
+    if args.json:
+        _print_json(result)
+        return EXIT_OK
+    versions, comparisons = result["versions"], result["comparisons"]
+    print(f"{len(args.paths)} file(s): {len(versions)} new version(s)")
+    for v in versions:
+        print(f"  version {v['id']}  {v['published'] or '????-??-??'}  {v['series']}  {v['title']}")
+    print(f"{len(comparisons)} new comparison(s)")
+    for c in comparisons:
+        print(
+            f"  comparison {c['id']} ({c['kind']}): version {c['old']} -> {c['new']}, "
+            f"{c['substantive']} substantive change(s)"
+        )
+    print(f"{result['queued_messages']} message(s) queued")
     return EXIT_OK
 
 
@@ -266,6 +313,10 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("auto", "new_statement", "revised_statement", "daily_digest", "operator_alert"),
         help="which message to preview (default: new or revised statement, from the dates)",
     )
+    p.add_argument(
+        "--themes",
+        help="the reader's theme ids, comma-separated (default: a reader of every theme)",
+    )
 
     p = add("fetch", cmd_fetch, "Fetch and extract one URL through the polling code path.")
     p.add_argument("url")
@@ -275,6 +326,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("db", cmd_db, "Create or upgrade the project store.")
     p.add_argument("action", choices=("init",))
     p.add_argument("--db", help=db_help)
+
+    p = add("ingest", cmd_ingest, "Load saved pages or text captures as a backfill would.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a .html/.htm, .txt or .json file")
+    p.add_argument("--source", help="source id to file them under (default: from the URL)")
+    p.add_argument("--url", help="the page's real address (one PATH only)")
+    p.add_argument("--series", help="series id (default: inferred from each statement)")
+    p.add_argument(
+        "--mode",
+        choices=("quiet", "digest", "normal"),
+        default="quiet",
+        help="who hears about them (default: quiet, nobody)",
+    )
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("poll", cmd_poll, "Poll sources once and store new versions (no Airflow needed).")
     p.add_argument("--source", action="append", help="source id (repeatable; default: all)")

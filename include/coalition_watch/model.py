@@ -45,6 +45,22 @@ class ThemeMatch:
         return {"id": self.id, "score": round(self.score, 3), "evidence": list(self.evidence)}
 
 
+@dataclass(frozen=True)
+class ThemedParagraph:
+    """A paragraph of a statement with the themes found in it (a first statement's summary)."""
+
+    index: int  # 0-based position in the statement
+    text: str
+    themes: tuple[ThemeMatch, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "index": self.index,
+            "text": self.text,
+            "themes": [m.to_json() for m in self.themes],
+        }
+
+
 @dataclass
 class Change:
     """One changed sentence (or group of sentences for split/merge) between two versions.
@@ -128,3 +144,5 @@ class Alert:
     diff: Diff | None = None
     link: str | None = None  # "see the full diff" page in the UI
     theme_evidence: dict[str, list[str]] = field(default_factory=dict)
+    # The classified paragraphs, when there is no diff to show (the first of a series).
+    paragraphs: list[ThemedParagraph] = field(default_factory=list)

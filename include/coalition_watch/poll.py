@@ -20,15 +20,14 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import urlsplit
 
-from coalition_watch.errors import BadInput, ExtractionError, FetchError, PermanentFetchError
+from coalition_watch.errors import ExtractionError, FetchError, PermanentFetchError
 from coalition_watch.fetch import PoliteClient
 from coalition_watch.health import HealthTransition, record_poll
 from coalition_watch.layout import assess
 from coalition_watch.model import Document
 from coalition_watch.series import infer_series
-from coalition_watch.sources import Fetched, Item, SourceConfig, adapter_for
+from coalition_watch.sources import Item, SourceConfig, adapter_for
 from coalition_watch.store.repository import Store
 
 log = logging.getLogger(__name__)
@@ -232,81 +231,6 @@ def make_client(validators=None) -> PoliteClient:
 
     agent = current().user_agent or DEFAULT_USER_AGENT
     return PoliteClient(validators, user_agent=agent)
-
-
-def ingest_document(
-    store: Store,
-    *,
-    source: str,
-    url: str,
-    document: Document,
-    raw: bytes | None,
-    content_type: str | None = None,
-    series: str | None = None,
-    alert_mode: str | None = None,
-    etag: str | None = None,
-    last_modified: str | None = None,
-):
-    """Store one document outside a poll (backfills); known content is a no-op."""
-    raw_sha = store.put_blob(raw, content_type) if raw else None
-    return store.record_version(
-        source=source,
-        url=url,
-        document=document,
-        series=series or infer_series(document.title, document.paragraphs),
-        raw_sha256=raw_sha,
-        etag=etag,
-        last_modified=last_modified,
-        alert_mode=alert_mode,
-    )
-
-
-def _store_fetched(store, source_id, fetched: Fetched, url, series, alert_mode) -> list[int]:
-    version, created = ingest_document(
-        store,
-        source=source_id,
-        url=url,
-        document=fetched.document,
-        raw=fetched.raw,
-        content_type=fetched.content_type,
-        series=series,
-        alert_mode=alert_mode,
-        etag=fetched.etag,
-        last_modified=fetched.last_modified,
-    )
-    return [version.id] if created else []
-
-
-def ingest_url(
-    store: Store, url: str, *, source_id: str | None, series: str | None, alert_mode: str
-) -> list[int]:
-    """Fetch one statement page (backfill by URL) and store it."""
-    from coalition_watch.sources.oneoff import fetch_url
-
-    fetched = fetch_url(url, make_client())
-    source = source_id or (urlsplit(url).hostname or "web")
-    return _store_fetched(store, source, fetched, url, series, alert_mode)
-
-
-def ingest_range(
-    store: Store, source_id: str, start: str, end: str, *, series: str | None, alert_mode: str
-) -> list[int]:
-    """Every statement a source lists as published between two dates (inclusive)."""
-    from coalition_watch.sources import load_sources
-
-    source = next((s for s in load_sources() if s.id == source_id), None)
-    if source is None:
-        raise BadInput(f"backfill: unknown or disabled source {source_id!r}")
-    adapter = adapter_for(source)
-    client = make_client()
-    stored: list[int] = []
-    for item in adapter.discover(client):
-        if not item.published or not start <= item.published[:10] <= end:
-            continue
-        fetched = adapter.fetch_document(client, item)
-        if fetched is not None:
-            stored += _store_fetched(store, source.id, fetched, item.url, series, alert_mode)
-    return stored
 
 
 def fetch_one(url: str) -> Document:

@@ -26,7 +26,7 @@ from coalition_watch.classify import Classifier
 from coalition_watch.deliver import enqueue_alert, enqueue_operator_alert
 from coalition_watch.diff import diff_documents
 from coalition_watch.identity import SAME_STATEMENT_THRESHOLD, same_statement
-from coalition_watch.model import Alert, Diff, StatementRef
+from coalition_watch.model import Alert, Diff, StatementRef, ThemedParagraph
 from coalition_watch.store import Store, StoredVersion
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ class ProcessReport:
     alerts: list[str] = field(default_factory=list)  # alert keys sent to the outbox
     queued: int = 0  # deliveries queued
     failed: list[int] = field(default_factory=list)  # versions left for the next run
+    comparison_ids: list[int] = field(default_factory=list)  # comparisons this run stored
 
     def to_json(self) -> dict:
         return {
@@ -52,6 +53,7 @@ class ProcessReport:
             "alerts": self.alerts,
             "queued": self.queued,
             "failed": self.failed,
+            "comparison_ids": self.comparison_ids,
         }
 
 
@@ -83,19 +85,24 @@ def _paragraph(paragraphs: Sequence[str], index: int | None) -> str | None:
 
 
 def alert_themes(diff: Diff | None, version: StoredVersion, classifier: Classifier):
-    """Themes of the substantive changes, or of the whole statement when there is no diff."""
+    """Themes of the substantive changes, or of the whole statement when there is no diff
+    (then also its classified paragraphs, for the message's summary)."""
     evidence: dict[str, list[str]] = {}
+    paragraphs: list[ThemedParagraph] = []
     if diff is not None:
         for change in diff.substantive:
             for theme in change.themes:
                 words = evidence.setdefault(theme, [])
                 words.extend(w for w in change.evidence.get(theme, []) if w not in words)
     else:
-        for paragraph in version.document.paragraphs:
-            for match in classifier.classify(paragraph, version.document.language):
+        for index, paragraph in enumerate(version.document.paragraphs):
+            matches = classifier.classify(paragraph, version.document.language)
+            if matches:
+                paragraphs.append(ThemedParagraph(index, paragraph, tuple(matches)))
+            for match in matches:
                 words = evidence.setdefault(match.id, [])
                 words.extend(w for w in match.evidence if w not in words)
-    return sorted(evidence), evidence
+    return sorted(evidence), evidence, paragraphs
 
 
 def is_stale(version: StoredVersion, horizon_days: int | None, today: date | None = None) -> bool:
@@ -145,16 +152,20 @@ class Processor:
             report.processed += 1
         return report
 
-    def _compare(self, old: StoredVersion, new: StoredVersion, basis: str) -> tuple[int, Diff]:
+    def _compare(
+        self, old: StoredVersion, new: StoredVersion, basis: str, report: ProcessReport
+    ) -> tuple[int, Diff]:
         diff = diff_documents(old.document, new.document)
         classify_diff(diff, self.classifier)
-        comparison_id, _ = self.store.save_comparison(old, new, basis, diff)
+        comparison_id, created = self.store.save_comparison(old, new, basis, diff)
+        if created:
+            report.comparison_ids.append(comparison_id)
         return comparison_id, diff
 
     def _process(self, version: StoredVersion, mode: AlertMode, report: ProcessReport) -> None:
         previous = self.store.previous_revision(version)
         if previous is not None:
-            comparison_id, diff = self._compare(previous, version, "revision")
+            comparison_id, diff = self._compare(previous, version, "revision", report)
             report.comparisons += 1
             if diff.substantive:
                 self._alert(
@@ -172,7 +183,7 @@ class Processor:
         twin = self._same_statement_elsewhere(version)
         if twin is not None:
             self.store.attach_publication(version.publication_id, twin.statement_id)
-            self._compare(twin, version, "variant")
+            self._compare(twin, version, "variant", report)
             report.variants += 1
             log.info("%s is another publication of statement %s", version.url, twin.statement_id)
             return
@@ -180,13 +191,13 @@ class Processor:
         last_meeting = self.store.previous_in_series(version)
         diff = comparison_id = None
         if last_meeting is not None:
-            comparison_id, diff = self._compare(last_meeting, version, "series")
+            comparison_id, diff = self._compare(last_meeting, version, "series", report)
             report.comparisons += 1
         later = self.store.next_in_series(version)
         if later is not None:
             # An older meeting arrived after a newer one: the newer one's "last meeting"
             # is now this version. Redo that comparison; it is history, so no alert.
-            self._compare(version, later, "series")
+            self._compare(version, later, "series", report)
             report.comparisons += 1
             mode = "quiet" if mode == "normal" else mode
         self._alert(
@@ -209,7 +220,7 @@ class Processor:
         return None
 
     def _alert(self, kind, version, previous, basis, diff, comparison_id, mode, report) -> None:
-        themes, evidence = alert_themes(diff, version, self.classifier)
+        themes, evidence, paragraphs = alert_themes(diff, version, self.classifier)
         key = f"comparison:{comparison_id}" if comparison_id else f"version:{version.id}"
         alert = Alert(
             kind=kind,
@@ -221,6 +232,7 @@ class Processor:
             diff=diff,
             link=self._link(comparison_id, version),
             theme_evidence=evidence,
+            paragraphs=paragraphs,
         )
         if mode == "normal" and is_stale(version, self.horizon_days):
             mode = "digest"  # an old meeting loaded late is history: digest, not an alert

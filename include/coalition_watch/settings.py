@@ -25,12 +25,19 @@ CONFIG_DIR_ENV = "COALITION_WATCH_CONFIG_DIR"
 # When set, every http(s) request goes to this local replay server instead (demo, tests).
 REPLAY_URL_ENV = "COALITION_WATCH_REPLAY_URL"
 LINK_BASE_ENV = "COALITION_WATCH_LINK_BASE"
+LINK_SECRET_ENV = "COALITION_WATCH_LINK_SECRET"  # signs readers' links (see links.py)
+LINK_DAYS_ENV = "COALITION_WATCH_LINK_DAYS"
+MIN_LINK_SECRET_LENGTH = 16
 HORIZON_ENV = "COALITION_WATCH_ALERT_HORIZON_DAYS"
 USER_AGENT_ENV = "COALITION_WATCH_USER_AGENT"
 POLL_SCHEDULE_ENV = "COALITION_WATCH_POLL_SCHEDULE"
 TIMEZONE_ENV = "COALITION_WATCH_TIMEZONE"
 RAW_RETENTION_ENV = "COALITION_WATCH_RAW_RETENTION_DAYS"
 LEDGER_RETENTION_ENV = "COALITION_WATCH_LEDGER_RETENTION_DAYS"
+# The recorded archive a backfill may load pages from (`replay_file`); default: the
+# repository's replay/ folder, when the package runs from a checkout.
+REPLAY_ROOT_ENV = "COALITION_WATCH_REPLAY_ROOT"
+CHECKOUT_REPLAY_ROOT = Path(__file__).resolve().parents[2] / "replay"
 AIRFLOW_HOME_ENV = "AIRFLOW_HOME"  # only to place the default SQLite store beside Airflow's
 
 # Variables earlier versions read; setting one now would silently do nothing, so it is refused.
@@ -46,7 +53,10 @@ class Settings:
     db_url: str
     config_dir: Path | None  # a deployment's YAML files and templates, over the packaged ones
     replay_url: str | None
+    replay_root: Path | None  # as configured; `replay_root()` adds the checkout's default
     link_base: str | None  # public URL of the statements UI, for "see the full diff"
+    link_secret: str | None  # None: links.py asks Airflow for one
+    link_days: int  # how long a reader's signed link opens its comparison
     alert_horizon_days: int | None  # days after which a statement is history (None: never)
     user_agent: str | None  # None: the fetch client's identifying default
     poll_schedule: str
@@ -124,6 +134,12 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _secret(value: str) -> str:
+    if len(value) < MIN_LINK_SECRET_LENGTH:
+        raise ValueError(f"the link secret needs {MIN_LINK_SECRET_LENGTH}+ characters")
+    return value
+
+
 def _text(value: str) -> str | None:
     return value.strip() or None
 
@@ -137,7 +153,11 @@ VARIABLES = (
     Variable(DB_URL_ENV, "db_url", _optional(_db_url), None),
     Variable(CONFIG_DIR_ENV, "config_dir", _optional(_directory), None),
     Variable(REPLAY_URL_ENV, "replay_url", _optional(_http_url), None),
+    # Checked where it is used: only a replay backfill needs the archive to be there.
+    Variable(REPLAY_ROOT_ENV, "replay_root", _optional(Path), None),
     Variable(LINK_BASE_ENV, "link_base", _optional(_http_url), None),
+    Variable(LINK_SECRET_ENV, "link_secret", _optional(_secret), None),
+    Variable(LINK_DAYS_ENV, "link_days", _retention, 30),
     Variable(HORIZON_ENV, "alert_horizon_days", _horizon, 30),
     Variable(USER_AGENT_ENV, "user_agent", _text, None),
     Variable(POLL_SCHEDULE_ENV, "poll_schedule", _cron, "*/15 * * * *"),
@@ -173,3 +193,11 @@ def _settings(raw: tuple[str | None, ...]) -> Settings:
         home = Path(given[AIRFLOW_HOME_ENV] or "var")
         values["db_url"] = f"sqlite:///{(home / 'coalition_watch.db').resolve()}"
     return Settings(**values)
+
+
+def replay_root() -> Path | None:
+    """The replay archive's folder, or None when this installation has none."""
+    configured = current().replay_root
+    if configured is not None:
+        return configured
+    return CHECKOUT_REPLAY_ROOT if CHECKOUT_REPLAY_ROOT.is_dir() else None

@@ -3,7 +3,7 @@
 DAG files need the enabled sources' ids and hosts when they are parsed, which must stay
 cheap: the adapters (HTML and XML parsers, the HTTP client) cost a fifth of a second to
 import. This module checks everything about an entry that does not depend on its kind
-(id, kind name, URLs, hosts, keywords, limits, `enabled`, language);
+(id, kind name, URLs, hosts, keywords, limits, `enabled`, language, label);
 `sources.config.load_sources` runs it first, then checks each kind's own keys with its
 adapter. So the DAGs and the tasks see the same, validated list.
 """
@@ -123,5 +123,8 @@ def _entry(file: str, index: int, raw: Any) -> SourceEntry:
         not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language)
     ):
         raise ConfigError(file, f"{where}.language", "expected a two-letter code like en")
+    label = raw.get("label")
+    if label is not None and (not isinstance(label, str) or not label.strip()):
+        raise ConfigError(file, f"{where}.label", "expected non-empty text")
     urls = {str(k): str(v) for k, v in urls.items()}
     return SourceEntry(id=source_id, kind=kind, enabled=enabled, urls=urls, raw=raw)

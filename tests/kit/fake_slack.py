@@ -1,6 +1,8 @@
 """A local HTTP server that speaks enough of the Slack Web API for delivery tests.
 
-Methods: `auth.test`, `chat.postMessage`, `conversations.history`. Answers use Slack's
+Methods: `auth.test`, `chat.postMessage` (with `thread_ts` for a reply, which must name
+a message of the channel), `conversations.history` (top-level messages only, as Slack
+answers) and `conversations.replies`. Answers use Slack's
 JSON shapes: `{"ok": true, ...}` or `{"ok": false, "error": "channel_not_found"}`
 with HTTP 200, HTTP 429 with `Retry-After` and `{"ok": false, "error": "ratelimited"}`,
 and HTTP 500 with `{"ok": false, "error": "internal_error"}`.
@@ -37,7 +39,7 @@ class FakeSlack:
         self.token = token
         self.out_dir = Path(out_dir) if out_dir else None
         self.missing_channels: set[str] = set()
-        self.posted: list[dict] = []  # accepted chat.postMessage payloads
+        self.posted: list[dict] = []  # accepted chat.postMessage payloads, replies included
         self.requests: list[tuple[str, dict]] = []  # every call, accepted or not
         self._faults: deque[Fault] = deque()
         self._lock = threading.Lock()
@@ -72,8 +74,17 @@ class FakeSlack:
     def reject_channel(self, channel: str) -> None:
         self.missing_channels.add(channel)
 
+    @property
+    def messages(self) -> list[dict]:
+        """Accepted top-level messages, every channel (thread replies left out)."""
+        return [p for p in self.posted if not p.get("thread_ts")]
+
     def messages_for(self, channel: str) -> list[dict]:
-        return [p for p in self.posted if p.get("channel") == channel]
+        """Top-level messages of `channel` (thread replies are under `replies_to`)."""
+        return [p for p in self.posted if p.get("channel") == channel and not p.get("thread_ts")]
+
+    def replies_to(self, channel: str, ts: str) -> list[dict]:
+        return [p for p in self.posted if p.get("channel") == channel and p.get("thread_ts") == ts]
 
     def start(self) -> FakeSlack:
         self._thread.start()
@@ -113,6 +124,9 @@ class FakeSlack:
                 return self._post(body)
             if method == "conversations.history":
                 return self._history(body)
+            if method == "conversations.replies":
+                replies = self.replies_to(body.get("channel"), body.get("ts"))
+                return 200, {}, {"ok": True, "messages": replies}
             return 404, {}, {"ok": False, "error": "unknown_method"}
 
     def _post(self, body: dict) -> tuple[int, dict, dict]:
@@ -127,6 +141,9 @@ class FakeSlack:
             return 200, {}, {"ok": False, "error": "channel_not_found"}
         if not body.get("text") and not body.get("blocks"):
             return 200, {}, {"ok": False, "error": "no_text"}
+        parent = body.get("thread_ts")
+        if parent and not any(p["ts"] == parent for p in self.messages_for(channel)):
+            return 200, {}, {"ok": False, "error": "thread_not_found"}
         ts = f"{time.time():.6f}"
         stored = dict(body, ts=ts)
         self.posted.append(stored)
@@ -135,7 +152,8 @@ class FakeSlack:
             text = json.dumps(body, indent=2, ensure_ascii=False)
             # content hash in the name: a later run never overwrites an earlier file
             digest = hashlib.sha256(text.encode()).hexdigest()[:8]
-            name = f"{len(self.posted):03d}-{str(channel).lstrip('#')}-{digest}.json"
+            reply = "-reply" if parent else ""
+            name = f"{len(self.posted):03d}-{str(channel).lstrip('#')}{reply}-{digest}.json"
             (self.out_dir / name).write_text(text)
         return (
             200,

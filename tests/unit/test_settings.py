@@ -171,4 +171,4 @@ def test_the_light_kind_list_names_every_adapter():
     from coalition_watch.source_entries import KINDS
     from coalition_watch.sources import ADAPTERS
 
-    assert KINDS == tuple(sorted(ADAPTERS))
+    assert tuple(sorted(ADAPTERS)) == KINDS

@@ -114,13 +114,34 @@ class SlackTransport:
 
     def send(self, message: Outgoing) -> str:
         payload = dict(message.payload)
+        replies = payload.pop("thread", [])
         payload["channel"] = message.recipient
         payload["metadata"] = {
             "event_type": METADATA_EVENT,
             "event_payload": {"message_id": message.id},
         }
         response = self._call(message.recipient, "chat.postMessage", json=payload)
-        return str(response.get("ts") or "")
+        ts = str(response.get("ts") or "")
+        self._post_thread(message, ts, replies)
+        return ts
+
+    def _post_thread(self, message: Outgoing, ts: str, replies: list[dict]) -> None:
+        """The long message's passages, one reply per theme, under the message just posted.
+
+        The message is out: a reply that fails now must not make the sender post the
+        message again, so it is reported as permanent (operators hear of it) and the
+        ledger keeps the message as failed with the reason.
+        """
+        for number, reply in enumerate(replies, 1):
+            body = dict(reply, channel=message.recipient, thread_ts=ts)
+            try:
+                self._call(message.recipient, "chat.postMessage", json=body)
+            except (TransientDeliveryError, PermanentDeliveryError) as exc:
+                raise PermanentDeliveryError(
+                    message.recipient,
+                    f"message posted (ts {ts}) but thread reply {number} of {len(replies)} "
+                    f"failed: {exc}",
+                ) from exc
 
     def find_sent(self, message: Outgoing) -> str | None:
         """Look for our message id in the channel's recent history (needs a channel id)."""

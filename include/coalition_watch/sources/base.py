@@ -52,6 +52,7 @@ class SourceConfig:
     options: dict[str, Any] = field(default_factory=dict)
     max_items: int = 20
     recheck_limit: int = 20
+    label: str | None = None  # what people read ("Federal Foreign Office (EN)")
 
     def option(self, name: str) -> Any:
         return self.options[name]

@@ -14,6 +14,7 @@ from coalition_watch.sources.keywords import DEFAULT_KEYWORDS, KeywordFilter
 
 COMMON_KEYS = {
     "id": "unique name of the source (letters, digits, - and _)",
+    "label": "what people read for it, e.g. Federal Foreign Office (EN) (default: the id)",
     "kind": "which adapter reads it: " + ", ".join(sorted(ADAPTERS)),
     "enabled": "false keeps it configured but unpolled",
     "language": "ISO 639-1 code of its statements, when the site does not say",
@@ -95,8 +96,10 @@ def _source(file: str, entry: SourceEntry, base: Politeness) -> SourceConfig:
             )
         options[name] = value
     _check_kind_options(file, where, kind, options)
+    label = raw.get("label")
     return SourceConfig(
         id=entry.id,
+        label=label.strip() if label else None,
         kind=kind,
         enabled=entry.enabled,
         language=raw.get("language"),

@@ -493,6 +493,26 @@ class Store:
             data["diff"] = json.loads(data["diff"])
         return data
 
+    def comparison_summaries(self, comparison_ids: Sequence[int]) -> list[dict]:
+        """{id, kind, old, new, substantive} per comparison (old/new: version ids), by id."""
+        c = t.comparisons.c
+        query = (
+            select(c.id, c.basis, c.old_version_id, c.new_version_id, c.substantive)
+            .where(c.id.in_(list(comparison_ids)))
+            .order_by(c.id)
+        )
+        with self.engine.connect() as conn:
+            return [
+                {
+                    "id": row.id,
+                    "kind": row.basis,
+                    "old": row.old_version_id,
+                    "new": row.new_version_id,
+                    "substantive": row.substantive,
+                }
+                for row in conn.execute(query)
+            ]
+
     def comparison_ids(self, after: int = 0) -> list[int]:
         """Ids of the comparisons stored after comparison `after`, oldest first."""
         query = (

@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from coalition_watch.labels import source_label, theme_label, theme_style
 from coalition_watch.model import Diff, Document
 from coalition_watch.series import series_label
 from coalition_watch.store import history
@@ -160,6 +161,7 @@ def create_app(
         lstrip_blocks=True,
     )
     env.filters["series_label"] = series_label
+    env.filters.update(theme_label=theme_label, theme_style=theme_style, source_label=source_label)
     templates = Jinja2Templates(env=env)
 
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

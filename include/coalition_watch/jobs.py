@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from coalition_watch.store import Store, open_store
+if TYPE_CHECKING:  # DAG files import this module when parsed: SQLAlchemy waits for a task
+    from coalition_watch.store import Store
 
 
 def store_for(db_url: str | None = None) -> Store:
+    from coalition_watch.store import open_store
+
     store = open_store(db_url)
     store.check_schema()
     return store

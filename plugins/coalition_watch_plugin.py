@@ -6,6 +6,8 @@ access policy that asks Airflow's auth manager, on every request, what the calle
 - the delivery ledger, which names every recipient: whoever may read connections (op, admin),
   the same people who can already see the channels' credentials and addresses.
 No valid session cookie or Bearer token: 401; a valid one without the permission: 403.
+One route is public: /coalition-watch/shared/comparisons/{id}?token=..., the page a message
+links to, where the signed token itself is the authorisation (coalition_watch.links).
 The app itself (coalition_watch.ui) knows nothing of Airflow and reads the project store named
 by COALITION_WATCH_DB_URL on first request.
 """

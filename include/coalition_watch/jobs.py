@@ -246,3 +246,33 @@ def ingest_files(
         "queued_messages": report.process.queued,
         "digests": report.digests,
     }
+
+
+def extract_stored(raw: bytes, content_type: str | None, version) -> object:
+    """Today's reading of a stored raw body: through its source's adapter when a
+    configured source fetched it, else by its content type (saved files, one-off URLs)."""
+    from coalition_watch.extract import extract_bytes
+    from coalition_watch.sources import adapter_for, load_sources
+
+    url = version.url if version.url.startswith(("http://", "https://")) else None
+    source = next((s for s in load_sources() if s.id == version.source), None)
+    if source is None or (content_type or "").startswith("text/plain"):
+        return extract_bytes(raw, content_type=content_type, url=url)
+    return adapter_for(source).extract_stored(raw, version.url)
+
+
+def reprocess(
+    *,
+    since: str | None = None,
+    statement_id: int | None = None,
+    alert: bool = False,
+    db_url: str | None = None,
+) -> dict:
+    """Re-extract, re-diff and re-classify the archive with today's code and rules."""
+    from coalition_watch.reprocess import Reprocessor
+
+    run = processor(db_url)
+    report = Reprocessor(run.store, run, extract_stored).run(
+        since=since, statement_id=statement_id, alert=alert
+    )
+    return report.to_json()

@@ -78,6 +78,8 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
                 }
             )
         )
+        for channel in _slack_channels():  # the workspace has the channels subscribed to
+            slack.add_channel(channel)
         # dag.test() runs tasks through Airflow's in-process API, whose test client warns
         # about its HTTP library on every run: noise for someone watching the demo.
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -102,6 +104,14 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
     result.emails = [p for p in new_files if p.suffix == ".eml"]
     result.slack = [p for p in new_files if p.suffix == ".json"]
     return result
+
+
+def _slack_channels() -> set[str]:
+    from coalition_watch.subscriptions import load_config
+
+    config = load_config(known_themes=None)
+    named = [s.slack for s in config.subscribers] + [config.operators.slack]
+    return {name for name in named if name and name.startswith("#")}
 
 
 def _load_dags() -> dict:

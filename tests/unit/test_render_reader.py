@@ -125,3 +125,45 @@ def test_cli_render_takes_the_readers_themes(tmp_path, capsys, seed_diff_json):
     assert cli(["render", str(path), "--channel", "email", "--themes", "militry"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown theme 'militry'" in err
+
+
+def test_the_first_statement_of_a_series_gets_a_summary_of_its_themes(seeds, tmp_path):
+    """No previous meeting: its themes, ranked by weight, with the paragraphs carrying them."""
+    from coalition_watch.classify import Classifier
+    from coalition_watch.render.view import alert_from_json, alert_to_json
+    from coalition_watch.store import open_store
+    from coalition_watch.themes import load_themes
+
+    store = open_store(f"sqlite:///{tmp_path / 'cw.db'}")
+    store.migrate()
+    first = extract_path(sorted(seeds.glob("00*_*.txt"))[0])
+    version = store.record_version(
+        source="aa-en", url="https://example.org/2020", document=first, series="small_group"
+    )[0]
+    from coalition_watch.process import alert_themes
+
+    themes, evidence, paragraphs = alert_themes(None, version, Classifier(load_themes()))
+    assert paragraphs and all(p.themes for p in paragraphs)
+    alert = Alert(
+        kind="new_statement",
+        key=f"version:{version.id}",
+        statement=alert_from_diff_json(
+            {"old": {"title": "x"}, "new": {"title": first.title}, "changes": []}
+        ).statement,
+        themes=themes,
+        paragraphs=paragraphs,
+    )
+    alert = alert_from_json(alert_to_json(alert))  # as a digest item keeps it
+    text = render_email(alert, READER).get_body(("plain",)).get_content()
+    assert text.index("AT A GLANCE") < text.index("What it covers")
+    summary = text[text.index("What it covers") :]
+    headings = re.findall(r"^== ([\w ]+) \(weight ([\d.]+)\) ==", summary, re.M)
+    labels = [label for label, _ in headings]
+    assert set(labels[:2]) == {"Military", "Africa"}  # the reader's themes first
+    others = [float(w) for label, w in headings[2:]]
+    assert others == sorted(others, reverse=True)  # then by weight
+    assert summary.count("* ¶") >= len(headings) and "  why: " in summary
+    html = render_email(alert, READER).get_body(("html",)).get_content()
+    assert "What it covers, theme by theme" in html and "weight" in html
+    payload = render_slack(alert, Subscriber(id="s", slack="#s", themes=READER.themes))
+    assert limit_problems(payload) == [] and "What it covers" in json.dumps(payload)

@@ -30,6 +30,7 @@ from coalition_watch.ui.access import OPEN_ACCESS, Access, AccessPolicy
 from coalition_watch.ui.chart import share_chart_svg
 from coalition_watch.ui.colors import theme_colors
 from coalition_watch.ui.highlight import Segment, mark_spans
+from coalition_watch.ui.shared import shared_router
 from coalition_watch.ui.shares import ClassifyParagraphs, ShareCache, load_default_classifier
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -183,6 +184,8 @@ def create_app(
             raise not_found(f"{what} {value}")
         return value
 
+    # The page a message links to: public, its signed token is the authorisation.
+    app.include_router(shared_router(lambda: services.store, templates))
     statements_level = access.require(Access.STATEMENTS)
     recipients_level = access.require(Access.RECIPIENTS)
 

@@ -25,8 +25,7 @@ from urllib.parse import urlencode
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from coalition_watch.errors import ConfigError
-from coalition_watch.settings import LINK_SECRET_ENV as SECRET_ENV
-from coalition_watch.settings import MIN_LINK_SECRET_LENGTH, current
+from coalition_watch.settings import LINK_SECRET_ENV, MIN_LINK_SECRET_LENGTH, current
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +132,7 @@ def reader_link(comparison_id: int | None, themes: Iterable[str]) -> str | None:
         return None
     secret = link_secret()
     if secret is None:
-        log.info("no %s configured: messages link to the operators' pages", SECRET_ENV)
+        log.info("no %s configured: messages link to the operators' pages", LINK_SECRET_ENV)
         return None
     return base.rstrip("/") + shared_path(
         comparison_id, issue_token(comparison_id, themes, secret=secret)

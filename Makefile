@@ -37,6 +37,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
 	@touch $@
 
+# Links in messages are signed with a secret that never enters the repository: one is made
+# on first use in the local Airflow home and shared by the demo and `make airflow`.
+LINK_SECRET_FILE := $(AIRFLOW_HOME)/link-secret
+LINK_SECRET = $(shell test -s $(LINK_SECRET_FILE) || { mkdir -p $(AIRFLOW_HOME) && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(32))" > $(LINK_SECRET_FILE); }; cat $(LINK_SECRET_FILE))
+demo airflow screenshot: export COALITION_WATCH_LINK_SECRET ?= $(LINK_SECRET)
+
 demo: export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 demo: $(STAMP)
 	$(BIN)/python scripts/airflow_home.py

@@ -110,7 +110,7 @@ def test_a_reader_of_some_themes_gets_every_passage_of_them_however_many():
 def test_digest_and_operator_templates_render():
     digest = Digest(period="2026-11-23", alerts=[seed_alert(), seed_alert(key="comparison:2")])
     text, html = parts(render_email(digest, DESK))
-    assert "Daily digest 2026-11-23: 2 statements" in text
+    assert "Daily digest, 23 November 2026: 2 statements" in text
     assert html.count("See the full diff") == 2
     notice = OperatorNotice(
         key="source-down:state_gov",

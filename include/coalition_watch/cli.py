@@ -278,14 +278,12 @@ def cmd_deliver(args) -> int:
 
 
 def cmd_sources_check(args) -> int:
-    import os
-
     from coalition_watch import jobs
-    from coalition_watch.settings import REPLAY_URL_ENV
+    from coalition_watch.settings import REPLAY_URL_ENV, current
     from coalition_watch.sources.check import check_client, check_sources
 
     sources = jobs.enabled_sources(args.source or None)
-    replay_url = None if args.live else os.environ.get(REPLAY_URL_ENV)
+    replay_url = None if args.live else current().replay_url
     if not args.live and not replay_url:
         # The replay server is a development tool (tests/kit), not part of the package.
         raise BadInput(

@@ -99,7 +99,7 @@ def source_label(source_id: str) -> str:
     """'aa-en' -> 'Federal Foreign Office (EN)'; an unknown id stays as it is."""
     if not source_id:
         return ""
-    from coalition_watch.settings import config_path
+    from coalition_watch.config_files import config_path
 
     path = config_path("sources.yaml")
     try:

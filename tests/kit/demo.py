@@ -59,7 +59,7 @@ def _environment(values: dict[str, str]):
 def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
     """Play both states of the site through the DAGs; return what was delivered."""
     from coalition_watch import jobs
-    from coalition_watch.settings import CONFIG_DIR_ENV, REPLAY_URL_ENV
+    from coalition_watch.settings import CONFIG_DIR_ENV, HORIZON_ENV, REPLAY_URL_ENV
     from coalition_watch.store.repository import now
     from tests.kit.fake_slack import FakeSlack
     from tests.kit.replay_server import ReplayServer
@@ -77,7 +77,7 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
                     REPLAY_URL_ENV: replay.url,
                     CONFIG_DIR_ENV: str(DEMO_CONFIG),
                     # The recorded meetings are years old: replay them as if they were news.
-                    jobs.HORIZON_ENV: "none",
+                    HORIZON_ENV: "none",
                     "AIRFLOW_CONN_SMTP_DEFAULT": smtp.connection_json("watch@demo.invalid"),
                     "AIRFLOW_CONN_SLACK_API_DEFAULT": slack.connection_json(),
                 }

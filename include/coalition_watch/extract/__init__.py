@@ -29,7 +29,7 @@ from coalition_watch.extract import (
     text_capture,
 )
 from coalition_watch.extract.engine import detect_block_page, sniff_text
-from coalition_watch.extract.profiles import CATALOGUE
+from coalition_watch.extract.profiles import catalogue
 from coalition_watch.model import Document
 
 __all__ = [
@@ -61,14 +61,14 @@ def detect_kind(html: str | bytes | None = None, url: str | None = None) -> str:
     """The adapter kind for a page: by URL host first, then by markup markers, else generic."""
     host = (urlsplit(url).hostname or "") if url else ""
     if host:
-        for kind, profile in CATALOGUE.kinds.items():
+        for kind, profile in catalogue().kinds.items():
             if profile.matches_host(host):
                 return kind
-        if any(p.matches_host(host) for p in CATALOGUE.generic.values()):
+        if any(p.matches_host(host) for p in catalogue().generic.values()):
             return generic.KIND
     if html:
         text = sniff_text(html)
-        for kind, profile in CATALOGUE.kinds.items():
+        for kind, profile in catalogue().kinds.items():
             if any(marker in text for marker in profile.markers):
                 return kind
     return generic.KIND

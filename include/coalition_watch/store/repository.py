@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,17 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from coalition_watch.errors import BadInput
 from coalition_watch.model import Diff, Document
 from coalition_watch.normalize import fold
+from coalition_watch.settings import current
 from coalition_watch.store import schema as t
-
-DB_URL_ENV = "COALITION_WATCH_DB_URL"
 
 
 def default_db_url() -> str:
     """The configured URL, else a SQLite file beside the Airflow home (or ./var)."""
-    if url := os.environ.get(DB_URL_ENV):
-        return url
-    home = Path(os.environ.get("AIRFLOW_HOME") or "var")
-    return f"sqlite:///{(home / 'coalition_watch.db').resolve()}"
+    return current().db_url
 
 
 def now() -> datetime:

@@ -30,9 +30,10 @@ import yaml
 from coalition_watch.classify import Classifier
 from coalition_watch.diff import diff_documents
 from coalition_watch.errors import BadInput
-from coalition_watch.links import SECRET_ENV, issue_token, shared_path
+from coalition_watch.links import issue_token, shared_path
 from coalition_watch.model import Document
 from coalition_watch.process import classify_diff
+from coalition_watch.settings import LINK_SECRET_ENV as SECRET_ENV
 from coalition_watch.store import Store, open_store
 from coalition_watch.themes import load_themes
 from coalition_watch.ui import create_app

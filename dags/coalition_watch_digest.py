@@ -23,6 +23,7 @@ OUTBOX = Asset(name="coalition_watch_outbox", uri=OUTBOX_URI)
 
 @dag(
     dag_id="coalition_watch_digest",
+    description="Queue each digest subscriber's daily summary of the day's changes",
     schedule=CronTriggerTimetable("0 7 * * *", timezone=TIMEZONE),
     start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
     catchup=False,

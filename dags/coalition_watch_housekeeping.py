@@ -18,6 +18,7 @@ from coalition_watch.incidents import dag_defaults
 
 @dag(
     dag_id="coalition_watch_housekeeping",
+    description="Prune old raw page bodies and delivery ledger rows",
     schedule="30 3 * * *",
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,

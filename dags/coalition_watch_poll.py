@@ -31,6 +31,7 @@ NEW_VERSIONS = Asset(name="coalition_watch_new_versions", uri=NEW_VERSIONS_URI)
 
 @dag(
     dag_id="coalition_watch_poll",
+    description="Poll the official sources for new or changed statements and store every version",
     schedule=SCHEDULE,
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
+from coalition_watch.indicator_index import IndicatorIndex
 from coalition_watch.model import Change, ThemeMatch
 from coalition_watch.normalize import clean_display
 from coalition_watch.themes import Indicator, Taxonomy
@@ -78,6 +78,7 @@ class Classifier:
 
     def __init__(self, taxonomy: Taxonomy):
         self.taxonomy = taxonomy
+        self._indexes: dict[tuple[str, ...], IndicatorIndex] = {}
 
     def classify(
         self, text: str, language: str | None = None, max_themes: int | None = None
@@ -121,7 +122,9 @@ class Classifier:
         language = language or guess_language(text)
         languages = (language,) if language in ("en", "de") else ("en", "de")
 
-        hits = {t.id: self._find(t.applicable(languages), text) for t in self.taxonomy}
+        hits: dict[str, list[_Hit]] = {t.id: [] for t in self.taxonomy}
+        for theme_id, indicator, m in self._index(languages).find(text):
+            hits[theme_id].append(_Hit(indicator, m.start(), m.end(), m.group(0)))
         claimed = [
             (theme_id, h.start, h.end)
             for theme_id, hs in hits.items()
@@ -153,13 +156,16 @@ class Classifier:
         results.sort(key=lambda r: (-r[0], r[1]))
         return results
 
-    @staticmethod
-    def _find(indicators: Iterable[Indicator], text: str) -> list[_Hit]:
-        return [
-            _Hit(indicator, m.start(), m.end(), m.group(0))
-            for indicator in indicators
-            for m in indicator.pattern.finditer(text)
-        ]
+    def _index(self, languages: tuple[str, ...]) -> IndicatorIndex:
+        """One index per language set, built on first use (a few milliseconds)."""
+        index = self._indexes.get(languages)
+        if index is None:
+            index = self._indexes[languages] = IndicatorIndex(
+                (theme.id, indicator, indicator.anchors)
+                for theme in self.taxonomy
+                for indicator in theme.applicable(languages)
+            )
+        return index
 
 
 def _without_overlaps(hits: list[_Hit]) -> list[_Hit]:

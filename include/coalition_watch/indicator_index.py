@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 ANCHOR_LENGTH = 3
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u201b\u2032`]")
@@ -29,6 +30,8 @@ _ANCHOR_WORD = re.compile(r"(?<!\w)\w[\w'\u2018\u2019\u201b\u2032`]*")
 _PHRASE_WORDS = re.compile(r"[\s\-]+")
 _NAME_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}\Z")
 _ENDS_ENCE = re.compile(r"en[cs]e\Z")
+_NAME_LEAD = re.compile(r"\{[A-Z][A-Z0-9_]*\}")
+SUBSTRING_ANCHOR_LENGTH = 6  # an open start needs its whole core: use more of it
 
 
 def fold(text: str) -> str:
@@ -37,6 +40,11 @@ def fold(text: str) -> str:
     for variant, plain in _PAIRS:
         folded = folded.replace(variant, plain)
     return folded
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    return fold(word)  # words repeat a great deal across the passages of a statement
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,10 @@ ALWAYS = Anchors()  # no anchor: the indicator always runs
 def phrase_anchors(term: str, language: str, names: dict[str, Sequence[str]]) -> Anchors:
     """Anchors of an indicator as written in themes.yaml (see themes.py for the syntax)."""
     if term.startswith("re:"):
-        return ALWAYS
+        # A raw regex is anchored only when it starts with a name ({DAESH}...): each
+        # variant of a name starts at a word boundary.
+        lead = _NAME_LEAD.match(term[3:])
+        return phrase_anchors(lead.group(0), language, names) if lead else ALWAYS
     words = [w for w in _PHRASE_WORDS.split(term) if w]
     if not words:
         return ALWAYS
@@ -80,12 +91,11 @@ def phrase_anchors(term: str, language: str, names: dict[str, Sequence[str]]) ->
     if language in ("en", "any") and _ENDS_ENCE.search(core.lower()):
         # defence/defense: the c/s near the end is free, so stop the anchor before it.
         anchor = anchor[: len(fold(core)) - 2]
-    anchor = anchor[:ANCHOR_LENGTH]
     if not anchor:
         return ALWAYS
     if open_start:
-        return Anchors(substrings=frozenset([anchor]))
-    return Anchors(prefixes=frozenset([anchor]))
+        return Anchors(substrings=frozenset([anchor[:SUBSTRING_ANCHOR_LENGTH]]))
+    return Anchors(prefixes=frozenset([anchor[:ANCHOR_LENGTH]]))
 
 
 class IndicatorIndex:
@@ -116,7 +126,7 @@ class IndicatorIndex:
         """
         starts: dict[str, list[int]] = {}
         for word in _ANCHOR_WORD.finditer(text):
-            folded = fold(word.group(0))
+            folded = _fold_word(word.group(0))
             for n in range(1, ANCHOR_LENGTH + 1):
                 if len(folded) >= n:
                     starts.setdefault(folded[:n], []).append(word.start())

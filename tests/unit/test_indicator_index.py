@@ -54,7 +54,7 @@ def test_index_finds_the_same_matches_as_every_regex_one_by_one():
 def test_most_indicators_have_an_anchor():
     indicators = [i for theme in load_themes() for i in theme.indicators]
     unanchored = [i.text for i in indicators if i.anchors is ALWAYS]
-    assert len(unanchored) < 0.02 * len(indicators), unanchored
+    assert len(unanchored) < 0.05 * len(indicators), unanchored
 
 
 def test_fold_collapses_the_spellings_an_indicator_accepts():
@@ -67,7 +67,8 @@ def test_fold_collapses_the_spellings_an_indicator_accepts():
 def test_anchors_of_each_kind_of_indicator():
     names = {"DAESH": ["Daesh", "IS"]}
     assert phrase_anchors("Baghdad", "en", {}).prefixes == {"bag"}
-    assert phrase_anchors("*finanzierung", "de", {}).substrings == {"fin"}
+    assert phrase_anchors("*finanzierung", "de", {}).substrings == {"finans"}
     assert phrase_anchors("{DAESH} fighters", "en", names).prefixes == {"das", "is"}
     assert phrase_anchors("re:Sahel(?:ian)?", "en", {}) is ALWAYS
+    assert phrase_anchors("re:{DAESH}'s funds", "en", names).prefixes == {"das", "is"}
     assert phrase_anchors("U.S.-led", "en", {}).prefixes == {"u"}

@@ -72,10 +72,23 @@ def real_set(directory: Path, splits: Iterable[str] = SPLITS) -> list[Labelled]:
     ]
 
 
-def real_splits(groups: Iterable[str]) -> dict[str, str]:
-    """The split of each document group, by the rule in real/README.md."""
-    ordered = sorted(set(groups), key=lambda g: hashlib.sha1(g.encode()).hexdigest())
-    return {group: SPLIT_PATTERN[i % len(SPLIT_PATTERN)] for i, group in enumerate(ordered)}
+def real_splits(documents: Iterable[dict]) -> dict[str, str]:
+    """The split of each document group of one language, by the rule in real/README.md.
+
+    The groups of the first release were dealt out in SPLIT_PATTERN order after sorting
+    them by SHA-1; a group made only of documents added later (they carry `added`) takes
+    the pattern entry its SHA-1 picks, so adding documents never moves another one.
+    """
+    documents = list(documents)
+    dealt = sorted({d["group"] for d in documents if not d.get("added")}, key=_sha1)
+    added = {d["group"] for d in documents} - set(dealt)  # groups made of added documents
+    splits = {group: SPLIT_PATTERN[i % len(SPLIT_PATTERN)] for i, group in enumerate(dealt)}
+    splits.update({g: SPLIT_PATTERN[int(_sha1(g), 16) % len(SPLIT_PATTERN)] for g in added})
+    return splits
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 def _read(path: Path):

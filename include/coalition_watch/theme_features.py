@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 import re
 
-_TOKEN = re.compile(r"\w+")
+# A word with its inner apostrophes (ISIS's, Da'esh), which `normal` then drops.
+_TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*")
 _SPELLING = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "\u2019": "", "'": "", "\u2018": ""}
 )
@@ -35,7 +36,7 @@ FUNCTION_WORDS = frozenset(
 
 def tokens(text: str) -> list[re.Match[str]]:
     """The words of `text`, as matches (so evidence can quote them as written)."""
-    return list(_TOKEN.finditer(text.replace("\u2019", "").replace("'", "")))
+    return list(_TOKEN.finditer(text))
 
 
 def normal(word: str) -> str:

@@ -40,7 +40,7 @@ $(STAMP): requirements.txt pyproject.toml
 demo: export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 demo: $(STAMP)
 	$(BIN)/python scripts/airflow_home.py
-	$(BIN)/python -m coalition_watch.demo
+	$(BIN)/python -m tests.kit.demo
 
 test: $(STAMP)
 	$(BIN)/pytest

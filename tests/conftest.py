@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["coalition_watch.testing.fixtures"]  # postgres, postgres_url
+pytest_plugins = ["tests.kit.fixtures"]  # postgres, postgres_url
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "tests" / "data" / "seeds"

@@ -61,9 +61,20 @@ class DeliveryError(CoalitionWatchError):
 
 
 class TransientDeliveryError(DeliveryError):
-    def __init__(self, recipient: str, reason: str, retry_after: float | None = None):
+    """`maybe_delivered`: the failure came after the message left (a connection lost while
+    waiting for the server's answer), so a retry may deliver it a second time."""
+
+    def __init__(
+        self,
+        recipient: str,
+        reason: str,
+        retry_after: float | None = None,
+        *,
+        maybe_delivered: bool = False,
+    ):
         super().__init__(recipient, reason)
         self.retry_after = retry_after
+        self.maybe_delivered = maybe_delivered
 
 
 class PermanentDeliveryError(DeliveryError):

@@ -123,20 +123,24 @@ def horizon_days() -> int | None:
     return int(raw)
 
 
-def process_versions(*, mode: str = "normal", db_url: str | None = None):
-    """Diff, classify and queue alerts for every version stored since the last run."""
+def processor(db_url: str | None = None):
+    """The Processor every run uses: the configured taxonomy, subscribers and links."""
     from coalition_watch.classify import Classifier
     from coalition_watch.process import Processor
     from coalition_watch.themes import load_themes
 
-    processor = Processor(
+    return Processor(
         store_for(db_url),
         Classifier(load_themes()),
         subscribers(),
         link_base=os.environ.get(LINK_BASE_ENV),
         horizon_days=horizon_days(),
     )
-    return processor.run(mode)
+
+
+def process_versions(*, mode: str = "normal", db_url: str | None = None):
+    """Diff, classify and queue alerts for every version stored since the last run."""
+    return processor(db_url).run(mode)
 
 
 def deliver_messages(*, db_url: str | None = None, transports: Mapping | None = None):
@@ -181,23 +185,12 @@ def series_ids() -> list[str]:
 
 def backfill_request(params) -> dict:
     """Validate a backfill's parameters; returns the request as JSON for the next task."""
-    from dataclasses import asdict
-
     from coalition_watch.backfill import BackfillRequest
 
     request = BackfillRequest.from_params(
         params, known_sources=source_ids(), known_series=series_ids()
     )
-    fields = asdict(request)
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()}
-
-
-def backfill_process(request: dict, *, run_id: str, db_url: str | None = None) -> dict:
-    """Diff what the backfill stored; in digest mode, one summary per subscriber."""
-    report = process_versions(db_url=db_url).to_json()
-    if request["alert_mode"] == "digest":
-        report["digests"] = queue_digest(f"backfill:{run_id}", db_url=db_url)
-    return report
+    return request.to_json()
 
 
 def backfill_ingest(request: dict, *, db_url: str | None = None) -> list[int]:
@@ -205,39 +198,65 @@ def backfill_ingest(request: dict, *, db_url: str | None = None) -> list[int]:
 
     Versions carry the backfill's alert mode; re-ingesting known content adds nothing.
     """
-    from coalition_watch.backfill import resolve_replay_file
-    from coalition_watch.demo import REPLAY_ROOT
-    from coalition_watch.extract import extract_path
-    from coalition_watch.poll import ingest_document, ingest_range, ingest_url
+    from coalition_watch.backfill import BackfillRequest, store_request
 
-    store = store_for(db_url)
-    mode, series = request["alert_mode"], request.get("series")
-    if request.get("replay_file"):
-        stored = []
-        for path in resolve_replay_file(REPLAY_ROOT, request["replay_file"]):
-            url = replay_url(path) or f"replay:{path.relative_to(REPLAY_ROOT).as_posix()}"
-            version, created = ingest_document(
-                store,
-                source=request.get("source") or "replay",
-                url=url,
-                document=extract_path(path),
-                raw=path.read_bytes(),
-                series=series,
-                alert_mode=mode,
-            )
-            stored += [version.id] if created else []
-        return stored
-    if request.get("url"):
-        return ingest_url(
-            store, request["url"], source_id=request.get("source"), series=series, alert_mode=mode
-        )
-    return ingest_range(
-        store, request["source"], request["start"], request["end"], series=series, alert_mode=mode
+    stored = store_request(store_for(db_url), BackfillRequest.from_json(request))
+    return [version.id for version in stored]
+
+
+def backfill_process(request: dict, *, run_id: str, db_url: str | None = None) -> dict:
+    """Diff what the backfill stored; in digest mode, one summary per subscriber."""
+    from coalition_watch.backfill import BackfillRequest, process_backfill
+
+    report = process_backfill(
+        processor(db_url), BackfillRequest.from_json(request), period_key=f"backfill:{run_id}"
+    )
+    return report.to_json()
+
+
+def ingest_files(
+    paths: Sequence[str],
+    *,
+    source: str | None = None,
+    url: str | None = None,
+    series: str | None = None,
+    mode: str = "quiet",
+    db_url: str | None = None,
+) -> dict:
+    """`coalition-watch ingest`: saved pages loaded exactly as a backfill loads them.
+
+    Returns the new versions and the comparisons they took part in; loading the same
+    files again stores and compares nothing.
+    """
+    from datetime import UTC, datetime
+
+    from coalition_watch.backfill import (
+        BackfillRequest,
+        comparisons_touching,
+        process_backfill,
+        store_request,
+        version_json,
     )
 
-
-def replay_url(path) -> str | None:
-    """The real URL a page of the replay archive was recorded from, if the index knows it."""
-    from coalition_watch.testing.replay_index import url_of
-
-    return url_of(path)
+    request = BackfillRequest.for_files(
+        paths,
+        mode=mode,
+        source=source,
+        url=url,
+        series=series,
+        known_sources=source_ids(),
+        known_series=series_ids(),
+    )
+    store = store_for(db_url)
+    stored = store_request(store, request)
+    period = f"ingest:{datetime.now(UTC).isoformat(timespec='seconds')}"
+    report = process_backfill(processor(db_url), request, period_key=period)
+    comparisons = comparisons_touching(
+        store, report.process.comparison_ids, [version.id for version in stored]
+    )
+    return {
+        "versions": [version_json(version) for version in stored],
+        "comparisons": comparisons,
+        "queued_messages": report.process.queued,
+        "digests": report.digests,
+    }

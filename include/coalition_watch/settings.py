@@ -14,6 +14,10 @@ PACKAGED_CONFIG = Path(__file__).parent / "config"
 CONFIG_DIR_ENV = "COALITION_WATCH_CONFIG_DIR"
 # When set, every http(s) request goes to this local replay server instead (demo, tests).
 REPLAY_URL_ENV = "COALITION_WATCH_REPLAY_URL"
+# The recorded archive a backfill may load pages from (`replay_file`); default: the
+# repository's replay/ folder, when the package runs from a checkout.
+REPLAY_ROOT_ENV = "COALITION_WATCH_REPLAY_ROOT"
+CHECKOUT_REPLAY_ROOT = Path(__file__).resolve().parents[2] / "replay"
 
 
 def config_path(name: str) -> Path:
@@ -22,3 +26,11 @@ def config_path(name: str) -> Path:
     if override and (Path(override) / name).is_file():
         return Path(override) / name
     return PACKAGED_CONFIG / name
+
+
+def replay_root() -> Path | None:
+    """The replay archive's folder, or None when this installation has none."""
+    configured = os.environ.get(REPLAY_ROOT_ENV, "").strip()
+    if configured:
+        return Path(configured)
+    return CHECKOUT_REPLAY_ROOT if CHECKOUT_REPLAY_ROOT.is_dir() else None

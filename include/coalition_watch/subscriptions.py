@@ -5,8 +5,8 @@
     delivery:                       # optional
       email_conn_id: smtp_default   # Airflow connection ids
       slack_conn_id: slack_api_default
-      email_passages: 12            # passages shown in an email before "see the full diff"
-      slack_passages: 8
+      email_passages: 12            # a reader of every theme: passages before "N more"
+      slack_passages: 4             # inline in a Slack message; more go to a thread
     operators:                      # who hears about failures (email and/or slack)
       email: ops@example.org
       slack: "#coalition-watch-ops"
@@ -91,7 +91,7 @@ class DeliverySettings:
     email_conn_id: str = "smtp_default"
     slack_conn_id: str = "slack_api_default"
     email_passages: int = 12
-    slack_passages: int = 8
+    slack_passages: int = 4
 
 
 @dataclass(frozen=True)

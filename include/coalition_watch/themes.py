@@ -40,7 +40,8 @@ LANGUAGES = ("en", "de", "any")
 STRONG_WEIGHT = 1.0
 WEAK_WEIGHT = 0.5
 
-_THEME_KEYS = {"id", "label", "description", "indicators", "weak", "claims"}
+_THEME_KEYS = {"id", "label", "colour", "description", "indicators", "weak", "claims"}
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\Z")
 _TOP_KEYS = {"names", "themes"}
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 _NAME_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
@@ -72,6 +73,7 @@ class Theme:
     label: str
     description: str
     indicators: tuple[Indicator, ...]
+    colour: str | None = None  # "#rrggbb"; see coalition_watch.labels for the fallback
 
     def applicable(self, languages: Iterable[str]) -> tuple[Indicator, ...]:
         wanted = set(languages) | {"any"}
@@ -119,7 +121,10 @@ class Taxonomy:
         return ids
 
     def to_json(self) -> list[dict]:
-        return [{"id": t.id, "label": t.label, "description": t.description} for t in self]
+        return [
+            {"id": t.id, "label": t.label, "colour": t.colour, "description": t.description}
+            for t in self
+        ]
 
 
 def default_path() -> Path:
@@ -242,6 +247,9 @@ def _parse_theme(
         value = entry.get(field)
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(file, theme_id, f"'{field}' must be non-empty text")
+    colour = entry.get("colour")
+    if colour is not None and not (isinstance(colour, str) and _COLOUR.match(colour)):
+        raise ConfigError(file, f"{theme_id}.colour", f"expected '#rrggbb', not {colour!r}")
 
     indicators: list[Indicator] = []
     blocks = [("indicators", entry.get("indicators"))]
@@ -255,6 +263,7 @@ def _parse_theme(
         label=entry["label"].strip(),
         description=" ".join(entry["description"].split()),
         indicators=tuple(indicators),
+        colour=colour.lower() if colour else None,
     )
 
 

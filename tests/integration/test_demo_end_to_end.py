@@ -15,9 +15,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def demo_runs(request, airflow_db, tmp_path_factory):
     """The demo run twice, with the project store on SQLite, then on PostgreSQL."""
-    from coalition_watch.demo import run_demo
     from coalition_watch.store import open_store
-    from coalition_watch.testing.postgres import create_database
+    from tests.kit.demo import run_demo
+    from tests.kit.postgres import create_database
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.db'}"

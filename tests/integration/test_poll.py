@@ -12,7 +12,7 @@ from coalition_watch.health import record_poll, source_health
 from coalition_watch.poll import poll_source
 from coalition_watch.sources import adapter_for, load_sources
 from coalition_watch.store.repository import open_store
-from coalition_watch.testing.replay_server import ReplayServer
+from tests.kit.replay_server import ReplayServer
 
 REPLAY = Path(__file__).resolve().parents[2] / "replay"
 FAST = Politeness(requests_per_minute=1e6, backoff_base=0.01, total_deadline=5.0)

@@ -128,6 +128,12 @@ def test_the_dockerfile_installs_the_lock_and_the_package_with_what_it_needs():
     assert "pip install --no-cache-dir --no-deps /opt/coalition-watch" in DOCKERFILE
 
 
+def test_the_image_carries_the_replay_archive_a_backfill_can_load():
+    (root,) = re.findall(r"^ENV COALITION_WATCH_REPLAY_ROOT=(\S+)$", DOCKERFILE, re.M)
+    assert re.search(rf"^COPY (?:--\S+ )*replay {re.escape(root)}$", DOCKERFILE, re.M)
+    assert (ROOT / "replay" / "history" / "INDEX.yaml").is_file()
+
+
 def test_the_package_ships_the_ui_templates():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert "ui/templates/*" in project["tool"]["setuptools"]["package-data"]["coalition_watch"]

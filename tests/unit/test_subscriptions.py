@@ -6,7 +6,7 @@ import yaml
 from coalition_watch.deliver.routing import route
 from coalition_watch.errors import ConfigError
 from coalition_watch.subscriptions import DEFAULT_PATH, load_config, load_subscriptions
-from coalition_watch.testing.samples import seed_alert
+from tests.kit.samples import seed_alert
 
 THEMES = {"iraq", "syria", "africa", "military", "detention", "financing"}
 

@@ -52,6 +52,7 @@ class SourceConfig:
     options: dict[str, Any] = field(default_factory=dict)
     max_items: int = 20
     recheck_limit: int = 20
+    label: str | None = None  # what people read ("Federal Foreign Office (EN)")
 
     def option(self, name: str) -> Any:
         return self.options[name]
@@ -82,6 +83,14 @@ class Fetched:
     fetched_url: str  # the URL whose validators these are (page, or API item)
 
 
+@dataclass
+class ScreenCount:
+    """Listing entries the keyword filter looked at, and how many it kept."""
+
+    found: int = 0
+    kept: int = 0
+
+
 ADAPTERS: dict[str, type[SourceAdapter]] = {}
 
 
@@ -104,6 +113,7 @@ class SourceAdapter:
 
     def __init__(self, source: SourceConfig):
         self.source = source
+        self.screened = ScreenCount()
 
     # -- the two operations ---------------------------------------------------------------
     def discover(self, client: PoliteClient) -> list[Item]:
@@ -130,7 +140,11 @@ class SourceAdapter:
         return not self.body_from_listing
 
     def wanted(self, *texts: str | None) -> bool:
-        return self.source.keywords.matches(*texts)
+        """Whether a listing entry is a Coalition statement; counted for `sources check`."""
+        keep = self.source.keywords.matches(*texts)
+        self.screened.found += 1
+        self.screened.kept += keep
+        return keep
 
     def get_page(self, client: PoliteClient, url: str) -> Response:
         response = client.get(url, allowed_hosts=self.source.allowed_hosts, accept=HTML_TYPES)

@@ -17,6 +17,7 @@ from coalition_watch.sources.keywords import DEFAULT_KEYWORDS, KeywordFilter
 
 COMMON_KEYS = {
     "id": "unique name of the source (letters, digits, - and _)",
+    "label": "what people read for it, e.g. Federal Foreign Office (EN) (default: the id)",
     "kind": "which adapter reads it: " + ", ".join(sorted(ADAPTERS)),
     "enabled": "false keeps it configured but unpolled",
     "language": "ISO 639-1 code of its statements, when the site does not say",
@@ -157,8 +158,12 @@ def _source(file: str, index: int, raw: Any, base: Politeness) -> SourceConfig:
         not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language)
     ):
         raise ConfigError(file, f"{where}.language", "expected a two-letter code like en")
+    label = raw.get("label")
+    if label is not None and (not isinstance(label, str) or not label.strip()):
+        raise ConfigError(file, f"{where}.label", "expected non-empty text")
     return SourceConfig(
         id=source_id,
+        label=label.strip() if label else None,
         kind=kind,
         enabled=enabled,
         language=language,

@@ -6,7 +6,8 @@ local Slack Web API stand in for the mail relay and Slack. Each state of the sit
 polled, processed and delivered by running the project's DAGs with `dag.test()`.
 Everything delivered lands in `demo-output/` as .eml and .json files.
 
-Airflow is imported inside `run_demo` only: the package stays importable without it.
+A development tool beside the kit it runs on (`make demo`); Airflow is imported inside
+`run_demo` only.
 """
 
 from __future__ import annotations
@@ -55,9 +56,9 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
     """Play both states of the site through the DAGs; return what was delivered."""
     from coalition_watch import jobs
     from coalition_watch.settings import CONFIG_DIR_ENV, REPLAY_URL_ENV
-    from coalition_watch.testing.fake_slack import FakeSlack
-    from coalition_watch.testing.replay_server import ReplayServer
-    from coalition_watch.testing.smtp_server import LocalSmtpServer
+    from tests.kit.fake_slack import FakeSlack
+    from tests.kit.replay_server import ReplayServer
+    from tests.kit.smtp_server import LocalSmtpServer
 
     result = DemoResult()
     jobs.store_for()  # fail early, before any server starts, if the store is missing
@@ -77,6 +78,8 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
                 }
             )
         )
+        for channel in _slack_channels():  # the workspace has the channels subscribed to
+            slack.add_channel(channel)
         # dag.test() runs tasks through Airflow's in-process API, whose test client warns
         # about its HTTP library on every run: noise for someone watching the demo.
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -101,6 +104,14 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
     result.emails = [p for p in new_files if p.suffix == ".eml"]
     result.slack = [p for p in new_files if p.suffix == ".json"]
     return result
+
+
+def _slack_channels() -> set[str]:
+    from coalition_watch.subscriptions import load_config
+
+    config = load_config(known_themes=None)
+    named = [s.slack for s in config.subscribers] + [config.operators.slack]
+    return {name for name in named if name and name.startswith("#")}
 
 
 def _load_dags() -> dict:

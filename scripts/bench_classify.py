@@ -28,12 +28,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coalition_watch.classify import Classifier
+from coalition_watch.config_files import read_yaml
 from coalition_watch.diff import diff_documents, split_sentences
 from coalition_watch.extract import extract_path
 from coalition_watch.labelled import real_set, written_set
 from coalition_watch.model import Diff, Document
 from coalition_watch.process import classify_diff
-from coalition_watch.themes import _compile_file, default_path, load_themes
+from coalition_watch.themes import default_path, load_themes, parse_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "classify"
@@ -69,7 +70,7 @@ class PreviousClassifier(Classifier):
 def previous_load():
     """The previous load_themes: read and compile the file on every call."""
     path = default_path()
-    return _compile_file(path.read_bytes(), str(path))
+    return parse_taxonomy(read_yaml(path), str(path))
 
 
 def statement(words: int) -> Document:

@@ -2,7 +2,8 @@
 
 CoalitionWatchError
 ├── BadInput                 a user's mistake: CLI exit 2, one line, no traceback
-│   └── ConfigError          a YAML file, the key and what is wrong with it
+│   ├── ConfigError          a YAML file, the key and what is wrong with it
+│   └── StoreUnavailable     the database URL names no store this code can open
 ├── FetchError               a source could not be read (carries the URL)
 │   ├── TransientFetchError  worth retrying later (timeouts, 429, 5xx)
 │   └── PermanentFetchError  retrying will not help (404, bot wall, bad body)
@@ -30,6 +31,11 @@ class ConfigError(BadInput):
         self.file, self.key, self.problem = file, key, problem
         where = f"{file}: {key}" if key else file
         super().__init__(f"{where}: {problem}")
+
+
+class StoreUnavailable(BadInput):
+    """The database URL is malformed, names an unknown kind of database, a file that is not
+    a database, or a server that refuses the connection."""
 
 
 class FetchError(CoalitionWatchError):

@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import URL, Connection, ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
 
-from coalition_watch.errors import BadInput
+from coalition_watch.errors import BadInput, StoreUnavailable
 from coalition_watch.model import Diff, Document
 from coalition_watch.normalize import fold
 from coalition_watch.store import schema as t
@@ -64,20 +64,70 @@ def open_store(url: str | None = None) -> Store:
     return Store(create_engine_for(url or default_db_url()))
 
 
+DB_URL_FORMS = "sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+
+
 def create_engine_for(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+    """An engine for `url`; a URL naming no usable store is a StoreUnavailable naming it."""
+    parsed = _parse_db_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, connect_args={"timeout": 30})
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # WAL lets the UI read while a task writes
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
+            @event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_conn, _record):  # WAL: the UI reads while a task writes
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
 
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+        else:
+            engine = create_engine(parsed, pool_pre_ping=True)
+    except NoSuchModuleError:
+        raise StoreUnavailable(
+            f"database URL {shown}: unknown kind of database {parsed.drivername!r}; "
+            f"expected {DB_URL_FORMS}"
+        ) from None
+    except ImportError as exc:
+        raise StoreUnavailable(
+            f"database URL {shown}: its driver is not installed ({exc.name or exc})"
+        ) from None
+    except (OSError, ArgumentError) as exc:
+        raise StoreUnavailable(f"database URL {shown}: {exc}") from None
+
+    @event.listens_for(engine, "handle_error")
+    def _unusable_store(context: ExceptionContext) -> None:
+        """A store that cannot be opened at all is the URL's fault, told in one line."""
+        error = context.original_exception
+        problem = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        if context.is_disconnect and context.connection is not None:
+            return  # a connection lost mid-run: a failure, not a wrong URL
+        if context.connection is None or "file is not a database" in problem:
+            raise StoreUnavailable(f"cannot open the store at {shown}: {problem}") from None
+
+    return engine
+
+
+def _parse_db_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreUnavailable(
+            f"database URL {url!r} is not a URL of the form {DB_URL_FORMS}"
+        ) from None
+    if parsed.drivername == "postgresql" and not _installed("psycopg") and _installed("psycopg2"):
+        # SQLAlchemy 2.1 reads a bare postgresql:// with psycopg 3; the image ships psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 class Store:

@@ -188,6 +188,10 @@ class PendingValidators:
         if url in self.held:
             self.store.save_validators(url, *self.held.pop(url))
 
+    def discard(self, url: str) -> None:
+        """Never save these validators: the content they describe was not kept."""
+        self.held.pop(url, None)
+
     def commit_all(self) -> None:
         for url in list(self.held):
             self.commit(url)

@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+from coalition_watch.baseline import choose_baseline
 from coalition_watch.classify import Classifier
 from coalition_watch.deliver import enqueue_alert, enqueue_operator_alert
 from coalition_watch.diff import diff_documents
 from coalition_watch.identity import SAME_STATEMENT_THRESHOLD, same_statement
 from coalition_watch.model import Alert, Diff, StatementRef, ThemedParagraph
+from coalition_watch.repair import damaged_paragraphs
 from coalition_watch.store import Store, StoredVersion
 
 log = logging.getLogger(__name__)
@@ -153,9 +155,15 @@ class Processor:
         return report
 
     def _compare(
-        self, old: StoredVersion, new: StoredVersion, basis: str, report: ProcessReport
+        self,
+        old: StoredVersion,
+        new: StoredVersion,
+        basis: str,
+        report: ProcessReport,
+        baseline: str | None = None,
     ) -> tuple[int, Diff]:
         diff = diff_documents(old.document, new.document)
+        diff.baseline = baseline
         classify_diff(diff, self.classifier)
         comparison_id, created = self.store.save_comparison(old, new, basis, diff)
         if created:
@@ -163,6 +171,8 @@ class Processor:
         return comparison_id, diff
 
     def _process(self, version: StoredVersion, mode: AlertMode, report: ProcessReport) -> None:
+        if self._flag_damage(version):
+            mode = "quiet"  # compared and stored, but a damaged page is no news to readers
         previous = self.store.previous_revision(version)
         if previous is not None:
             comparison_id, diff = self._compare(previous, version, "revision", report)
@@ -188,17 +198,24 @@ class Processor:
             log.info("%s is another publication of statement %s", version.url, twin.statement_id)
             return
 
-        last_meeting = self.store.previous_in_series(version)
+        chosen = choose_baseline(version, self.store.series_neighbours(version, before=True))
+        last_meeting = chosen.version if chosen else None
         diff = comparison_id = None
-        if last_meeting is not None:
-            comparison_id, diff = self._compare(last_meeting, version, "series", report)
+        if chosen is not None:
+            comparison_id, diff = self._compare(
+                chosen.version, version, "series", report, chosen.reason
+            )
             report.comparisons += 1
-        later = self.store.next_in_series(version)
-        if later is not None:
-            # An older meeting arrived after a newer one: the newer one's "last meeting"
-            # is now this version. Redo that comparison; it is history, so no alert.
-            self._compare(version, later, "series", report)
-            report.comparisons += 1
+        later_meetings = self.store.series_neighbours(version, before=False)
+        for later in later_meetings:
+            # An older meeting arrived after a newer one (a backfill), or a better text of
+            # a meeting arrived late: the newer statement's baseline may now be this
+            # version. Redo that comparison by the same rule.
+            again = choose_baseline(later, self.store.series_neighbours(later, before=True))
+            if again is not None and again.version.id == version.id:
+                self._compare(version, later, "series", report, again.reason)
+                report.comparisons += 1
+        if later_meetings:  # a meeting older than one already known is history: no alert
             mode = "quiet" if mode == "normal" else mode
         self._alert(
             "new_statement",
@@ -210,6 +227,24 @@ class Processor:
             mode,
             report,
         )
+
+    def _flag_damage(self, version: StoredVersion) -> bool:
+        """Tell operators (once) about a version still damaged after repair."""
+        damaged = damaged_paragraphs(version.document.paragraphs)
+        if not damaged:
+            return False
+        shown = ", ".join(str(i + 1) for i in damaged[:10])
+        enqueue_operator_alert(
+            self.store,
+            key=f"encoding-damage:{version.id}",
+            subject=f"coalition-watch: encoding damage left in {version.url}",
+            text=f"Version {version.id} of {version.url} still shows encoding damage after "
+            f"repair (replacement characters or mojibake) in paragraph(s) {shown}. Its "
+            "changes are stored but nobody was alerted; check the page's encoding and "
+            "re-fetch it.",
+        )
+        log.warning("version %s of %s is damaged in paragraphs %s", version.id, version.url, shown)
+        return True
 
     def _same_statement_elsewhere(self, version: StoredVersion) -> StoredVersion | None:
         for other in self.store.statements_near(version.published, version.series):

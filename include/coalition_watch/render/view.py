@@ -439,6 +439,8 @@ def _compared_with(alert: Alert) -> str | None:
     when = f" ({prev.published})" if prev.published else ""
     if alert.basis == "revision":
         return f"the previous version of this page{when}"
+    if alert.diff is not None and alert.diff.baseline:  # the rule's own words: who and why
+        return f"the previous meeting's statement: {prev.title}, {alert.diff.baseline}"
     return f"the previous meeting's statement: {prev.title}{when}"
 
 
@@ -496,6 +498,7 @@ def diff_from_json(data: dict[str, Any]) -> Diff:
             title=data["new"]["title"], paragraphs=(), published=data["new"].get("published")
         ),
         changes=changes,
+        baseline=data.get("baseline"),
     )
 
 

@@ -415,51 +415,71 @@ class Store:
             return [(row.url, row.language) for row in conn.execute(query)]
 
     def previous_in_series(self, version: StoredVersion) -> StoredVersion | None:
-        """The last meeting: the statement of the series published just before this one.
+        """The last meeting: the baseline the rule names among the statements of the series
+        published on the nearest earlier date (see coalition_watch.baseline).
 
         Ordered by publication date, not arrival, so out-of-order backfills link correctly.
         """
-        return self._neighbour_in_series(version, before=True)
+        return self._chosen(version, self.series_neighbours(version, before=True))
 
     def next_in_series(self, version: StoredVersion) -> StoredVersion | None:
         """The statement published just after this one, if it arrived earlier (a backfill)."""
-        return self._neighbour_in_series(version, before=False)
+        return self._chosen(version, self.series_neighbours(version, before=False))
 
-    def _neighbour_in_series(self, version: StoredVersion, *, before: bool):
-        """Latest good version, in the same language, of the adjacent statement of the
-        series (a diff across languages would report every sentence as changed)."""
+    @staticmethod
+    def _chosen(version: StoredVersion, candidates: list[StoredVersion]) -> StoredVersion | None:
+        from coalition_watch.baseline import choose_baseline  # the rule is not SQL
+
+        chosen = choose_baseline(version, candidates)
+        return chosen.version if chosen else None
+
+    def series_neighbours(
+        self, version: StoredVersion, *, before: bool, max_dates: int = 10
+    ) -> list[StoredVersion]:
+        """The latest good version of every publication of the series' statements on the
+        nearest date before (or after) this one that has a text in its language.
+
+        The choice among them is `coalition_watch.baseline.choose_baseline`'s.
+        """
         if version.published is None:
-            return None
+            return []
         published = t.statements.c.published
-        neighbour = (
-            select(t.statements.c.id)
+        dates = (
+            select(published)
             .where(
                 t.statements.c.series == version.series,
                 t.statements.c.id != version.statement_id,
                 published < version.published if before else published > version.published,
             )
-            .order_by(
-                *(
-                    (published.desc(), t.statements.c.id.desc())
-                    if before
-                    else (published, t.statements.c.id)
-                )
-            )
-            .limit(1)
+            .group_by(published)
+            .order_by(published.desc() if before else published)
+            .limit(max_dates)
         )
-        same_language = t.versions.c.language.is_not_distinct_from(version.document.language)
+        language = (version.document.language or "").split("-")[0]
         with self.engine.connect() as conn:
-            sid = conn.execute(neighbour).scalar()
-            if sid is None:
-                return None
-            row = conn.execute(
-                self._version_query()
-                .where(t.publications.c.statement_id == sid, t.versions.c.status == "ok")
-                .where(same_language)
-                .order_by(t.versions.c.id.desc())
-                .limit(1)
-            ).first()
-        return self._row_to_version(row) if row else None
+            for day in conn.execute(dates).scalars():
+                found = self._latest_per_publication(conn, version, day)
+                if any((c.document.language or "").split("-")[0] == language for c in found):
+                    return found
+        return []
+
+    def _latest_per_publication(
+        self, conn: Connection, version: StoredVersion, day: str
+    ) -> list[StoredVersion]:
+        rows = conn.execute(
+            self._version_query()
+            .where(
+                t.statements.c.series == version.series,
+                t.statements.c.published == day,
+                t.statements.c.id != version.statement_id,
+                t.versions.c.status == "ok",
+            )
+            .order_by(t.versions.c.id)
+        )
+        latest: dict[int, StoredVersion] = {}
+        for row in rows:
+            latest[row.publication_id] = self._row_to_version(row)  # the last id wins
+        return list(latest.values())
 
     def statements_near(
         self, published: str | None, series: str, days: int = 3
@@ -503,6 +523,7 @@ class Store:
                             old_version_id=old.id,
                             new_version_id=new.id,
                             basis=basis,
+                            baseline=diff.baseline,
                             substantive=len(diff.substantive),
                             cosmetic=len(diff.cosmetic),
                             diff=data,

@@ -11,6 +11,7 @@ comparisons  a diff between two versions: revision (same publication), series (l
 changes      the changes of a comparison, one row per change
 http_cache   conditional-GET validators per URL
 source_state health per source, so a source going down alerts once and recovering once
+incidents    open operator incidents (a failing task, a broken layout): one alert each way
 messages     rendered messages (the outbox), deliveries: the ledger (see deliver/)
 """
 
@@ -96,6 +97,9 @@ comparisons = Table(
     Column("old_version_id", ForeignKey("versions.id"), nullable=False),
     Column("new_version_id", ForeignKey("versions.id"), nullable=False, index=True),
     Column("basis", String(16), nullable=False),  # revision | series | variant
+    # Why this old version is the baseline ("compared with the Federal Foreign Office's
+    # text of 4 June 2020 (same publisher; ...)"); set for series comparisons.
+    Column("baseline", Text, nullable=True),
     Column("substantive", Integer, nullable=False),
     Column("cosmetic", Integer, nullable=False),
     Column("diff", JSON, nullable=False),
@@ -138,6 +142,20 @@ source_state = Table(
     Column("failures", Integer, nullable=False, default=0),
     Column("last_poll_at", DateTime(timezone=True), nullable=True),
     Column("last_score", Float, nullable=True),
+)
+
+# An incident opens at the first failure and closes at the first success after it, so the
+# operators hear once when something starts failing and once when it recovers.
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("key", String(512), primary_key=True),  # e.g. "task:dag.task[aa-en]", "layout:aa-en"
+    Column("status", String(8), nullable=False),  # open | closed
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("failures", Integer, nullable=False, default=1),  # since it opened
+    Column("last_error", Text, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 # The outbox: a message is rendered once and stored before anything is sent.

@@ -23,7 +23,8 @@ CHECKOUT_REPLAY_ROOT = Path(__file__).resolve().parents[2] / "replay"
 def config_path(name: str) -> Path:
     """The deployment's file `name` if it has one, else the packaged default."""
     override = os.environ.get(CONFIG_DIR_ENV)
-    if override and (Path(override) / name).is_file():
+    # exists, not is_file: a directory in its place is a mistake to report, not to skip
+    if override and (Path(override) / name).exists():
         return Path(override) / name
     return PACKAGED_CONFIG / name
 

@@ -142,6 +142,10 @@ def load_config(
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(str(file), None, "file not found") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(file), None, "not UTF-8 text") from None
+    except OSError as exc:  # a directory, no permission
+        raise ConfigError(str(file), None, f"cannot read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(str(file), None, f"not valid YAML: {exc}") from None
     return parse_config(raw, str(file), known_themes=known_themes, known_sources=known_sources)

@@ -141,6 +141,8 @@ def load_themes(path: Path | str | None = None) -> Taxonomy:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
     except FileNotFoundError:
         raise ConfigError(file, None, "file not found") from None
+    except UnicodeDecodeError:
+        raise ConfigError(file, None, "not UTF-8 text") from None
     except OSError as exc:
         raise ConfigError(file, None, f"cannot read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:

@@ -41,6 +41,8 @@ def load_sources(
     file = str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(file, None, "not UTF-8 text") from None
     except OSError as exc:
         raise ConfigError(file, None, f"cannot read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:

@@ -154,6 +154,12 @@ class Store:
                 f"store {where} {state}, this code needs {head}: run `coalition-watch db upgrade`"
             )
 
+    def run_lock(self, name: str, *, wait: float):  # -> ContextManager[bool]
+        """One run of `name` on this store at a time (see store/locks.py)."""
+        from coalition_watch.store.locks import run_lock
+
+        return run_lock(self.engine, name, wait=wait)
+
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         with self.engine.begin() as conn:

@@ -278,5 +278,7 @@ def test_two_process_runs_at_once_do_the_work_once(tmp_path, request, backend):
         assert run.returncode == 0, err
         reports.append(json.loads(out))
     assert sorted(r["processed"] for r in reports) == [0, 6]
-    assert sum(r["comparisons"] for r in reports) == 5  # each meeting against the one before
+    idle, worker = sorted(reports, key=lambda r: r["processed"])
+    assert idle["comparisons"] == 0 and idle["alerts"] == [] and not idle["busy"]
+    assert sorted(worker["comparison_ids"]) == store.comparison_ids()  # all of them, once
     assert store.unprocessed_versions() == []

@@ -3,6 +3,7 @@
 CoalitionWatchError
 ├── BadInput                 a user's mistake: CLI exit 2, one line, no traceback
 │   ├── ConfigError          a YAML file, the key and what is wrong with it
+│   │   └── SettingError     an environment variable and what is wrong with it
 │   └── StoreUnavailable     the database URL names no store this code can open
 ├── FetchError               a source could not be read (carries the URL)
 │   ├── TransientFetchError  worth retrying later (timeouts, 429, 5xx)
@@ -31,6 +32,14 @@ class ConfigError(BadInput):
         self.file, self.key, self.problem = file, key, problem
         where = f"{file}: {key}" if key else file
         super().__init__(f"{where}: {problem}")
+
+
+class SettingError(ConfigError):
+    """An environment variable the package reads has a value it cannot use."""
+
+    def __init__(self, variable: str, problem: str):
+        super().__init__(variable, None, problem)
+        self.variable = variable
 
 
 class StoreUnavailable(BadInput):

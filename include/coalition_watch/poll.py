@@ -19,7 +19,6 @@ reason and leave every stored version untouched.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -36,7 +35,6 @@ from coalition_watch.store.repository import Store
 
 log = logging.getLogger(__name__)
 
-USER_AGENT_ENV = "COALITION_WATCH_USER_AGENT"
 
 SeriesOf = Callable[[str, Sequence[str]], str]
 LayoutCheck = Callable[[Document | None, Document], str | None]
@@ -274,8 +272,9 @@ def _recheck_items(store: Store, source: SourceConfig, listed: set[str]) -> list
 def make_client(validators=None) -> PoliteClient:
     """The client polls use: identifying User-Agent (overridable), replay URL from env."""
     from coalition_watch.fetch import DEFAULT_USER_AGENT
+    from coalition_watch.settings import current
 
-    agent = os.environ.get(USER_AGENT_ENV) or DEFAULT_USER_AGENT
+    agent = current().user_agent or DEFAULT_USER_AGENT
     return PoliteClient(validators, user_agent=agent)
 
 

@@ -43,7 +43,7 @@ def read_input_file(path: Path) -> bytes:
     if not data.strip():
         raise BadInput(f"{path}: file is empty")
     if looks_binary(data):
-        raise BadInput(f"{path}: binary data, not a page or a text")
+        raise BadInput(f"{path}: binary file, not a page or a text")
     return data
 
 

@@ -16,8 +16,8 @@ def parse_json(text: str | bytes) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise JsonInputError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise JsonInputError(f"invalid JSON ({exc.msg} at line {exc.lineno})") from None
     except RecursionError:
         raise JsonInputError("JSON nested too deeply to read") from None
     except ValueError as exc:  # bytes in no Unicode encoding
-        raise JsonInputError(f"not valid JSON ({exc})") from None
+        raise JsonInputError(f"invalid JSON ({exc})") from None

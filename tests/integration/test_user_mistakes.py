@@ -109,8 +109,8 @@ def _random_text_like_bytes(size: int) -> bytes:
 FILE_MISTAKES = {
     "missing, no suffix": (["extract", "{tmp}/statement"], None, "no such file"),
     "a directory": (["extract", "{tmp}"], None, "is a directory"),
-    "binary without NUL (.html)": (["extract", "{tmp}/blob.html"], "binary", "binary data"),
-    "binary without NUL (.txt)": (["classify", "{tmp}/blob.txt"], "binary", "binary data"),
+    "binary without NUL (.html)": (["extract", "{tmp}/blob.html"], "binary", "binary file"),
+    "binary without NUL (.txt)": (["classify", "{tmp}/blob.txt"], "binary", "binary file"),
     "50 MB page": (["extract", "{tmp}/huge.txt"], "huge", "larger than the 5 MB"),
     "deeply nested JSON to render": (
         ["render", "{tmp}/deep.json", "--channel", "email"],

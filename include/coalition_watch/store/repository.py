@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select, updat
 from sqlalchemy.engine import URL, Connection, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
 
-from coalition_watch.errors import BadInput, StoreUnavailable
+from coalition_watch.errors import BadInput, MissingBlob, StoreError, StoreUnavailable
 from coalition_watch.model import Diff, Document
 from coalition_watch.normalize import fold
 from coalition_watch.settings import current
@@ -84,36 +84,45 @@ def create_engine_for(url: str) -> Engine:
             engine = create_engine(parsed, pool_pre_ping=True)
     except NoSuchModuleError:
         raise StoreUnavailable(
-            f"database URL {shown}: unknown kind of database {parsed.drivername!r}; "
-            f"expected {DB_URL_FORMS}"
+            shown,
+            f"unknown kind of database {parsed.drivername!r}; expected {DB_URL_FORMS}",
         ) from None
     except ImportError as exc:
-        raise StoreUnavailable(
-            f"database URL {shown}: its driver is not installed ({exc.name or exc})"
-        ) from None
+        raise StoreUnavailable(shown, f"its driver is not installed ({exc.name or exc})") from None
     except (OSError, ArgumentError) as exc:
-        raise StoreUnavailable(f"database URL {shown}: {exc}") from None
+        raise StoreUnavailable(shown, str(exc)) from None
+
+    _raise_store_errors(engine, shown)
+    return engine
+
+
+def _raise_store_errors(engine: Engine, where: str) -> None:
+    """Database failures leave the store as StoreError (in the package's error tree); one
+    that means the URL names no usable store (nothing answers, not a database) is a
+    StoreUnavailable, told in one line.
+
+    Integrity errors stay SQLAlchemy's: the store's own code catches them where a
+    concurrent writer got there first, and that is not a failure.
+    """
 
     @event.listens_for(engine, "handle_error")
-    def _unusable_store(context: ExceptionContext) -> None:
-        """A store that cannot be opened at all is the URL's fault, told in one line."""
-        error = context.original_exception
-        problem = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        if context.is_disconnect and context.connection is not None:
-            return  # a connection lost mid-run: a failure, not a wrong URL
-        if context.connection is None or "file is not a database" in problem:
-            raise StoreUnavailable(f"cannot open the store at {shown}: {problem}") from None
-
-    return engine
+    def _as_store_error(context: ExceptionContext) -> None:
+        if isinstance(context.sqlalchemy_exception, IntegrityError):
+            return
+        original = context.original_exception
+        reason = " ".join(str(original).split()) or type(original).__name__
+        first_line = str(original).strip().splitlines()[0] if str(original).strip() else reason
+        cannot_open = context.connection is None  # failed while connecting
+        if cannot_open or "file is not a database" in reason:
+            raise StoreUnavailable(where, f"cannot be opened: {first_line}") from None
+        raise StoreError(where, reason) from original
 
 
 def _parse_db_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StoreUnavailable(
-            f"database URL {url!r} is not a URL of the form {DB_URL_FORMS}"
-        ) from None
+        raise StoreUnavailable(repr(url), f"is not a URL of the form {DB_URL_FORMS}") from None
     if parsed.drivername == "postgresql" and not _installed("psycopg") and _installed("psycopg2"):
         # SQLAlchemy 2.1 reads a bare postgresql:// with psycopg 3; the image ships psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg2")
@@ -191,7 +200,7 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(t.blobs.c.data).where(t.blobs.c.sha256 == sha)).first()
         if row is None:
-            raise KeyError(sha)
+            raise MissingBlob(sha)
         return zlib.decompress(row.data)
 
     # -- conditional GET validators -------------------------------------------------------
@@ -330,8 +339,6 @@ class Store:
     @staticmethod
     def _row_to_version(row) -> StoredVersion:
         paragraphs = row.paragraphs
-        if isinstance(paragraphs, str):  # some drivers hand JSON back as text
-            paragraphs = json.loads(paragraphs)
         return StoredVersion(
             id=row.id,
             publication_id=row.publication_id,
@@ -574,10 +581,7 @@ class Store:
             row = conn.execute(
                 select(t.comparisons).where(t.comparisons.c.id == comparison_id)
             ).one()
-        data = dict(row._mapping)
-        if isinstance(data["diff"], str):
-            data["diff"] = json.loads(data["diff"])
-        return data
+        return dict(row._mapping)
 
     def versions_since(
         self, since: str | None = None, statement_id: int | None = None

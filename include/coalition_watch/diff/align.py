@@ -7,11 +7,11 @@ The work is kept close to linear in the length of the documents:
    other identical pairs are moves.
 2. Between two anchors, a small dynamic programme pairs the remaining sentences one to
    one, one to several (split) or several to one (merge), scoring each pairing by the
-   words the two sides share in order. A large gap is first cut by the identical
-   sentences it keeps in order (a Myers diff over sentence keys, bounded by the number
-   of differences, which is what finds the way through a statement that repeats whole
-   sentences and so has no unique anchor), then by fuzzy anchors found through an
-   inverted index.
+   words the two sides share in order. A gap of more than a few sentences is first cut
+   by the identical sentences it keeps in order (a Myers diff over sentence keys,
+   bounded by the number of differences: what finds the way through a statement that
+   repeats whole sentences and so has no unique anchor), then, if still large, by fuzzy
+   anchors found through an inverted index.
 3. Sentences still alone are matched across gaps: identical ones first (moved), then
    moved and rewritten ones through the same inverted index.
 
@@ -33,8 +33,11 @@ from coalition_watch.normalize import clean_display
 PAIR_THRESHOLD = 0.5
 # A rewrite that also moved across an anchor needs more evidence.
 MOVE_THRESHOLD = 0.6
-# Gaps larger than this many cells are cut by anchors before the programme runs.
+# Gaps larger than this many cells are cut by fuzzy anchors before the programme runs.
 _MAX_CELLS = 4000
+# Gaps larger than this are first cut by their identical sentences: where sentences
+# repeat, every pairing passes the programme's cheap bound and each cell costs in full.
+_EXACT_CELLS = 64
 # The in-order pass over identical sentences gives up past this many differences
 # (plus one per ten sentences): beyond that the texts differ too much for it to pay.
 _MAX_DIFFERENCES = 64
@@ -236,9 +239,9 @@ def _align_gap(
 ) -> list[Link]:
     if not old or not new:
         return []
+    if not exact_tried and len(old) * len(new) > _EXACT_CELLS:
+        return _cut_by_identical(old, new)
     if len(old) * len(new) > _MAX_CELLS:
-        if not exact_tried:
-            return _cut_by_identical(old, new)
         return _cut_large_gap(old, new)
     n, m = len(old), len(new)
     score = [[0.0] * (m + 1) for _ in range(n + 1)]

@@ -86,11 +86,16 @@ class Store:
 
     # -- schema ---------------------------------------------------------------------------
     def migrate(self) -> int:
-        """Create missing tables and record the schema version; safe to run repeatedly."""
+        """Create missing tables and indexes and record the schema version; safe to repeat."""
         import coalition_watch.store.schema  # noqa: F401  (all tables registered on metadata)
 
         t.metadata.create_all(self.engine)
         with self.engine.begin() as conn:
+            # create_all adds indexes only with the tables it creates; a store made before
+            # an index was declared gets it here
+            for table in t.metadata.sorted_tables:
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
             current = conn.execute(select(func.max(t.schema_info.c.version))).scalar()
             if current != t.SCHEMA_VERSION:
                 conn.execute(

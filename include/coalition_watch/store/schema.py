@@ -20,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -29,7 +30,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+# 2: indexes for the poll and process queries (series+published, source+first_seen, processed_at)
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -49,6 +51,8 @@ statements = Table(
     Column("title", Text, nullable=False),
     Column("published", String(10), nullable=True, index=True),  # ISO date
     Column("first_seen", DateTime(timezone=True), nullable=False),
+    # The last and next meeting of a series, and reposts near a date (processing).
+    Index("ix_statements_series_published", "series", "published"),
 )
 
 publications = Table(
@@ -60,6 +64,8 @@ publications = Table(
     Column("url", String(2048), nullable=False, unique=True),
     Column("language", String(8), nullable=True),
     Column("first_seen", DateTime(timezone=True), nullable=False),
+    # A source's recently first-seen publications, rechecked by every poll.
+    Index("ix_publications_source_first_seen", "source", "first_seen"),
 )
 
 versions = Table(
@@ -79,7 +85,8 @@ versions = Table(
     # "ok" or "quarantined" (suspected layout break: never compared, never alerted)
     Column("status", String(16), nullable=False, default="ok"),
     Column("status_reason", Text, nullable=True),
-    Column("processed_at", DateTime(timezone=True), nullable=True),  # diffed and enqueued
+    # diffed and enqueued; indexed: every process run looks for the versions without it
+    Column("processed_at", DateTime(timezone=True), nullable=True, index=True),
     # Set by a backfill (quiet | digest | normal); wins over the mode of the processing run,
     # so a regular run that picks a backfilled version up never alerts for it by accident.
     Column("alert_mode", String(8), nullable=True),

@@ -1,8 +1,9 @@
 """Benchmark the store under one long series: process time as stored versions grow to 100k.
 
-The store is filled with N processed versions of one series (one statement, publication
-and version per meeting, a day apart), then one new meeting is stored and processed as the
-process task would (diff against the last meeting, classification, comparison saved).
+The store is filled with N processed versions of one series (per meeting, a day apart:
+one statement, publication, version, and a comparison with the meeting before), then one
+new meeting is stored and processed as the process task would (diff against the last
+meeting, classification, comparison saved).
 Each size is measured twice in the same run on the same data: with the store's indexes,
 and with the indexes for the poll and process queries dropped, as the store was before
 they were declared. On PostgreSQL (a throwaway cluster, when the server binaries are
@@ -44,7 +45,7 @@ NEW_INDEXES = (
     "ix_publications_source_first_seen",
     "ix_versions_processed_at",
 )
-TABLES_FILLED = {"statements", "publications", "versions"}
+TABLES_FILLED = {"statements", "publications", "versions", "comparisons"}
 
 
 def seed_documents() -> list[Document]:
@@ -95,7 +96,16 @@ def fill(store: Store, start: int, stop: int) -> None:
                     | {"paragraphs": paragraphs, "fetched_at": stamp, "status": "ok"}
                     | {"processed_at": stamp}
                 )
-            conn.execute(insert(t.versions), rows)
+            version_ids = _insert(conn, t.versions, rows)
+            # each meeting was compared with the one before, as processing leaves it
+            conn.execute(
+                insert(t.comparisons),
+                [
+                    {"old_version_id": old, "new_version_id": new, "basis": "series"}
+                    | {"substantive": 1, "cosmetic": 0, "diff": {}, "created_at": stamp}
+                    for old, new in zip(version_ids, version_ids[1:], strict=False)
+                ],
+            )
     with store.begin() as conn:
         conn.execute(text("ANALYZE"))  # what autovacuum / a DBA would have done by now
 
@@ -258,11 +268,12 @@ def run_backend(name: str, url: str, sizes: list[int], runs: int) -> None:
     if store.engine.dialect.name != "postgresql":
         return
     for before in (True, False):
-        with without_new_indexes(store, before), recorded_selects(store) as queries:
-            poll_queries(store)
-            day += timedelta(days=1)
-            process_once(store, meetings, processor, day, clock)
-        scans = sequential_scans(store, queries)
+        with without_new_indexes(store, before):
+            with recorded_selects(store) as queries:
+                poll_queries(store)
+                day += timedelta(days=1)
+                process_once(store, meetings, processor, day, clock)
+            scans = sequential_scans(store, queries)
         label = "before (none)" if before else "with indexes"
         print(f"  EXPLAIN at {filled} versions, {label}: {len(scans)} sequential scan(s)")
         for line in scans:

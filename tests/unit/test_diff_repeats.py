@@ -35,7 +35,7 @@ def test_identical_in_order_is_a_longest_common_subsequence(seed: int) -> None:
     b = [rng.choice("abc") for _ in range(rng.randint(0, 30))]
     pairs = identical_in_order(a, b)
     assert all(a[i] == b[j] for i, j in pairs)
-    assert all(i1 < i2 and j1 < j2 for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]))
+    assert all(i1 < i2 and j1 < j2 for (i1, j1), (i2, j2) in zip(pairs, pairs[1:], strict=False))
     assert len(pairs) == _lcs_length(a, b)
 
 

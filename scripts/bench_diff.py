@@ -247,10 +247,10 @@ def _reword(sentence: str, rng: random.Random) -> str:
 
 
 def _diff_time(pair: Pair) -> float:
-    """Best of three cold diffs, in CPU seconds: on a machine shared with other work,
+    """Best of five cold diffs, in CPU seconds: on a machine shared with other work,
     waiting for a core would otherwise count as the diff's time."""
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         load_equivalences().forget()
         start = time.process_time()
         diff_documents(pair.old, pair.new)
@@ -299,7 +299,10 @@ def _exponent(rows: list[tuple[int, float]]) -> float:
 
 def growth(base: list[Document], rng: random.Random, sizes: tuple[int, ...], before: bool) -> None:
     """Time per size and shape against difflib, and how time grows with the length."""
-    print("\nGrowth (one edited pair per size, CPU time, best of 3 runs; difflib once from 20k):")
+    print(
+        "\nGrowth (one edited pair per size, CPU time, best of 5 runs;"
+        " difflib best of 3, once from 20k words):"
+    )
     for shape in SHAPES:
         ours_rows, base_rows, before_rows = [], [], []
         for words in sizes:

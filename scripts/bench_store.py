@@ -180,7 +180,7 @@ def recorded_selects(store: Store) -> Iterator[list[tuple[str, object]]]:
 
 def poll_queries(store: Store) -> None:
     """What a poll of a source asks the store: rechecks, the stored page, known content."""
-    store.recent_publications(SOURCE, 20)
+    store.due_rechecks(SOURCE, watched=20, checked_before=now(), limit=2)
     latest = store.latest_version_at("https://bench.example/meeting/1")
     if latest is not None:
         store.record_version(source=SOURCE, url=latest.url, document=latest.document, series=SERIES)

@@ -7,6 +7,7 @@ from sqlalchemy import event, inspect, text
 
 from coalition_watch.model import Document
 from coalition_watch.store import schema as t
+from coalition_watch.store.repository import now
 
 NEW_INDEXES = {
     "statements": "ix_statements_series_published",
@@ -72,7 +73,7 @@ def test_process_and_poll_queries_scan_no_filled_table(store) -> None:
         assert store.previous_in_series(pending).id == first.id
         assert store.next_in_series(first).id == second.id
         store.statements_near(pending.published, pending.series)
-        store.recent_publications("src", 20)
+        store.due_rechecks("src", watched=20, checked_before=now(), limit=2)
 
     plans = _plans(store, process_and_poll_queries)
     assert plans
@@ -86,7 +87,7 @@ def test_the_declared_indexes_are_the_ones_the_queries_use(store) -> None:
 
     def queries() -> None:
         store.unprocessed_versions()
-        store.recent_publications("src", 20)
+        store.due_rechecks("src", watched=20, checked_before=now(), limit=2)
         store.previous_in_series(store.latest_version_at("https://example.org/1"))
 
     used = " ".join(_plans(store, queries).values())

@@ -51,7 +51,12 @@ class SourceConfig:
     politeness: Politeness | None = None
     options: dict[str, Any] = field(default_factory=dict)
     max_items: int = 20
+    # Revisions made in place: the newest `recheck_limit` publications are watched, each
+    # re-read at most once every `recheck_hours`, at most `recheck_budget` per poll, so the
+    # re-reads spread over the polls instead of all coming every poll.
     recheck_limit: int = 20
+    recheck_budget: int = 2
+    recheck_hours: float = 6.0
 
     def option(self, name: str) -> Any:
         return self.options[name]

@@ -26,10 +26,18 @@ COMMON_KEYS = {
     "extra_keywords": "added to the default keywords",
     "politeness": "overrides of the per-host limits (requests_per_minute, concurrency, ...)",
     "max_items": "most listing items read per poll",
-    "recheck_limit": "most known publications re-read per poll (conditional GET)",
+    "recheck_limit": "newest stored publications watched for revisions made in place",
+    "recheck_budget": "most watched publications re-read per poll (conditional GET)",
+    "recheck_hours": "a watched publication is re-read at most once in this many hours",
     "notes": "free text for people",
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_COUNT_DEFAULTS = {
+    "max_items": SourceConfig.max_items,
+    "recheck_limit": SourceConfig.recheck_limit,
+    "recheck_budget": SourceConfig.recheck_budget,
+}
+RECHECK_HOURS = SourceConfig.recheck_hours
 
 
 def load_sources(
@@ -145,10 +153,13 @@ def _source(file: str, index: int, raw: Any, base: Politeness) -> SourceConfig:
             )
         options[name] = value
     _check_kind_options(file, where, kind, options)
-    for key, lowest in (("max_items", 1), ("recheck_limit", 0)):
-        value = raw.get(key, 20)
+    for key, lowest in (("max_items", 1), ("recheck_limit", 0), ("recheck_budget", 0)):
+        value = raw.get(key, _COUNT_DEFAULTS[key])
         if type(value) is not int or value < lowest:
             raise ConfigError(file, f"{where}.{key}", f"expected an integer >= {lowest}")
+    recheck_hours = raw.get("recheck_hours", RECHECK_HOURS)
+    if type(recheck_hours) not in (int, float) or not recheck_hours > 0:
+        raise ConfigError(file, f"{where}.recheck_hours", "expected a number of hours > 0")
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(file, f"{where}.enabled", "expected true or false")
@@ -167,8 +178,10 @@ def _source(file: str, index: int, raw: Any, base: Politeness) -> SourceConfig:
         keywords=KeywordFilter([*keywords, *extra]),
         politeness=politeness,
         options=options,
-        max_items=raw.get("max_items", 20),
-        recheck_limit=raw.get("recheck_limit", 20),
+        max_items=raw.get("max_items", _COUNT_DEFAULTS["max_items"]),
+        recheck_limit=raw.get("recheck_limit", _COUNT_DEFAULTS["recheck_limit"]),
+        recheck_budget=raw.get("recheck_budget", _COUNT_DEFAULTS["recheck_budget"]),
+        recheck_hours=float(recheck_hours),
     )
 
 

@@ -7,7 +7,9 @@ blobs        raw fetched bodies, content-addressed (sha256 of the raw bytes), zl
 comparisons  a diff between two versions: revision (same publication), series (last meeting)
              or variant (two publications of one statement)
 changes      the changes of a comparison, one row per change
-http_cache   conditional-GET validators per URL
+http_cache   conditional-GET validators per URL, and when the URL was last looked at
+robots_txt   each host's robots.txt rules with their validators and expiry, shared by every
+             task process
 source_state health per source, so a source going down alerts once and recovering once
 messages     rendered messages (the outbox), deliveries: the ledger (see deliver/)
 """
@@ -30,7 +32,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-# 2: indexes for the poll and process queries (series+published, source+first_seen, processed_at)
+# 2: indexes for the poll and process queries (series+published, source+first_seen,
+#    processed_at); the robots_txt table
 SCHEMA_VERSION = 2
 
 metadata = MetaData()
@@ -141,6 +144,18 @@ http_cache = Table(
     Column("last_modified", String(64), nullable=True),
     Column("content_sha256", String(64), nullable=True),
     Column("checked_at", DateTime(timezone=True), nullable=False),
+)
+
+robots_txt = Table(
+    "robots_txt",
+    metadata,
+    Column("origin", String(300), primary_key=True),  # scheme://host[:port]
+    # the file as served, or the rules its status stands for (401/403: all disallowed)
+    Column("rules", Text, nullable=False),
+    Column("etag", String(512), nullable=True),
+    Column("last_modified", String(64), nullable=True),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
 source_state = Table(

@@ -20,3 +20,7 @@ COPY --chown=airflow:0 pyproject.toml README.md /opt/coalition-watch/
 COPY --chown=airflow:0 include /opt/coalition-watch/include
 COPY --chown=airflow:0 scripts/airflow_home.py /opt/coalition-watch/scripts/airflow_home.py
 RUN pip install --no-cache-dir --no-deps /opt/coalition-watch
+
+# The replay archive, so a backfill can load recorded pages (`replay_file`) in the image.
+COPY --chown=airflow:0 replay /opt/coalition-watch/replay
+ENV COALITION_WATCH_REPLAY_ROOT=/opt/coalition-watch/replay

@@ -1,22 +1,65 @@
-"""Airflow plugin: the statement history pages inside the Airflow UI, behind Airflow's login.
+"""Airflow plugin: the statement history pages inside the Airflow UI, under Airflow's authorisation.
 
-Airflow 3 mounts plugin FastAPI apps outside its own authentication, so the app is built with
-Airflow's `get_user` as an app-wide dependency: every page answers 401/403 without a valid
-Airflow session cookie or Bearer token. The app itself (coalition_watch.ui) knows nothing of
-Airflow and reads the project store named by COALITION_WATCH_DB_URL on first request.
+Airflow 3 mounts plugin FastAPI apps outside its own authentication, so the app is built with an
+access policy that asks Airflow's auth manager, on every request, what the caller may see:
+- statements, diffs and charts: whoever may read the pipeline's DAGs (the viewer role and up);
+- the delivery ledger, which names every recipient: whoever may read connections (op, admin),
+  the same people who can already see the channels' credentials and addresses.
+No valid session cookie or Bearer token: 401; a valid one without the permission: 403.
+One route is public: /coalition-watch/shared/comparisons/{id}?token=..., the page a message
+links to, where the signed token itself is the authorisation (coalition_watch.links).
+The app itself (coalition_watch.ui) knows nothing of Airflow and reads the project store named
+by COALITION_WATCH_DB_URL on first request.
 """
 
 from __future__ import annotations
 
-from airflow.api_fastapi.core_api.security import get_user
+from collections.abc import Callable
+
+from airflow.api_fastapi.app import get_auth_manager
+from airflow.api_fastapi.auth.managers.base_auth_manager import BaseAuthManager
+from airflow.api_fastapi.auth.managers.models.resource_details import ConnectionDetails, DagDetails
+from airflow.api_fastapi.core_api.security import GetUserDep
 from airflow.plugins_manager import AirflowPlugin
-from fastapi import Depends
+from fastapi import Depends, HTTPException
 
 from coalition_watch.ui import create_app
+from coalition_watch.ui.access import AccessPolicy
 
 URL_PREFIX = "/coalition-watch"
+STATEMENTS_DAG = "coalition_watch_process"  # the DAG that writes statements and comparisons
 
-app = create_app(dependencies=[Depends(get_user)])
+Check = Callable[[BaseAuthManager, object], bool]
+
+
+def allowed_when(check: Check) -> Depends:
+    """A dependency admitting an authenticated user for whom Airflow's auth manager says yes."""
+
+    def authorise(user: GetUserDep) -> None:
+        if not check(get_auth_manager(), user):
+            raise HTTPException(status_code=403, detail="Forbidden")
+
+    return Depends(authorise)
+
+
+AIRFLOW_ACCESS = AccessPolicy(
+    statements=[
+        allowed_when(
+            lambda auth, user: auth.is_authorized_dag(
+                method="GET", details=DagDetails(id=STATEMENTS_DAG), user=user
+            )
+        )
+    ],
+    recipients=[
+        allowed_when(
+            lambda auth, user: auth.is_authorized_connection(
+                method="GET", details=ConnectionDetails(), user=user
+            )
+        )
+    ],
+)
+
+app = create_app(access=AIRFLOW_ACCESS)
 
 
 class CoalitionWatchPlugin(AirflowPlugin):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 import tempfile
 from collections import Counter
 from datetime import UTC, datetime
@@ -27,10 +28,9 @@ from coalition_watch.fetch import PoliteClient, Politeness
 from coalition_watch.poll import poll_source
 from coalition_watch.sources import SourceConfig, load_sources
 from coalition_watch.store import Store, open_store
-from coalition_watch.testing.clock import FakeClock
-from coalition_watch.testing.replay_server import ReplayServer
 
-REPLAY = Path(__file__).resolve().parents[1] / "replay"
+ROOT = Path(__file__).resolve().parents[1]
+REPLAY = ROOT / "replay"
 # The archive answers at once: no pause between requests, so a day of polls takes seconds.
 UNHURRIED = Politeness(requests_per_minute=1e6, backoff_base=0.01, total_deadline=10.0)
 
@@ -51,7 +51,7 @@ def as_before(source: SourceConfig) -> SourceConfig:
 
 
 def poll_once(
-    store: Store, sources, server: ReplayServer, clock: FakeClock, shared_robots: bool
+    store: Store, sources, server, clock, shared_robots: bool
 ) -> dict[str, tuple[int, int]]:
     """One poll of every source, each with a fresh client: (requests, body bytes) each."""
     spent = {}
@@ -72,6 +72,10 @@ def poll_once(
 
 
 def idle_day(sources, *, before: bool, hours: float, every: float) -> Tally:
+    sys.path.insert(0, str(ROOT))  # the test kit lives in the checkout, not the package
+    from tests.kit.clock import FakeClock
+    from tests.kit.replay_server import ReplayServer
+
     sources = [as_before(s) for s in sources] if before else sources
     clock = FakeClock(datetime.now(UTC))
     tally = Tally()

@@ -17,6 +17,7 @@ largest size, and any sequential scan over a filled table is printed.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -281,7 +282,8 @@ def run_backend(name: str, url: str, sizes: list[int], runs: int) -> None:
 
 
 def run_postgresql(sizes: list[int], runs: int) -> None:
-    from coalition_watch.testing.postgres import (
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test kit's checkout
+    from tests.kit.postgres import (
         PostgresUnavailable,
         create_database,
         find_bin_dir,

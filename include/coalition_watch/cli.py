@@ -114,8 +114,27 @@ def cmd_render(args) -> int:
         raise BadInput(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
         raise BadInput(f"{path}: not a diff (expected an object with a 'changes' list)")
-    sys.stdout.write(render_diff_json(data, args.channel, args.template))
+    sys.stdout.write(
+        render_diff_json(data, args.channel, args.template, _reader_themes(args.themes))
+    )
     return EXIT_OK
+
+
+def _reader_themes(raw: str | None) -> tuple[str, ...]:
+    """`--themes a,b` checked against the taxonomy; none given: every theme."""
+    from coalition_watch.themes import load_themes
+
+    if raw is None:
+        return ()
+    ids = tuple(t.strip() for t in raw.split(",") if t.strip())
+    if not ids:
+        raise BadInput("--themes: give theme ids separated by commas, e.g. military,africa")
+    known = load_themes().ids
+    if unknown := [t for t in ids if t not in known]:
+        raise BadInput(
+            f"--themes: unknown theme {', '.join(map(repr, unknown))}; known: {', '.join(known)}"
+        )
+    return ids
 
 
 def _read_text(path: Path) -> str:
@@ -151,9 +170,84 @@ def cmd_db(args) -> int:
     from coalition_watch.store import open_store
 
     store = open_store(args.db)
-    version = store.migrate()
+    before, after = store.migrate()
     url = store.engine.url.render_as_string(hide_password=True)
-    print(f"store {url} is at schema version {version}")
+    if before == after:
+        print(f"store {url} is at revision {after}, the newest: nothing to do")
+    else:
+        print(f"store {url} upgraded from revision {before or '(empty)'} to {after}")
+    return EXIT_OK
+
+
+def cmd_ingest(args) -> int:
+    from coalition_watch import jobs
+
+    result = jobs.ingest_files(
+        args.paths,
+        source=args.source,
+        url=args.url,
+        series=args.series,
+        mode=args.mode,
+        db_url=args.db,
+    )
+    if args.json:
+        _print_json(result)
+        return EXIT_OK
+    versions, comparisons = result["versions"], result["comparisons"]
+    print(f"{len(args.paths)} file(s): {len(versions)} new version(s)")
+    for v in versions:
+        print(f"  version {v['id']}  {v['published'] or '????-??-??'}  {v['series']}  {v['title']}")
+    print(f"{len(comparisons)} new comparison(s)")
+    for c in comparisons:
+        print(
+            f"  comparison {c['id']} ({c['kind']}): version {c['old']} -> {c['new']}, "
+            f"{c['substantive']} substantive change(s)"
+        )
+    print(f"{result['queued_messages']} message(s) queued")
+    return EXIT_OK
+
+
+def _iso_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_reprocess(args) -> int:
+    from coalition_watch import jobs
+
+    report = jobs.reprocess(
+        since=args.since, statement_id=args.statement, alert=args.alert, db_url=args.db
+    )
+    if args.json:
+        _print_json(report)
+        return EXIT_OK
+    print(
+        f"{report['versions_checked']} version(s) read again, "
+        f"{len(report['versions_changed'])} with a different text"
+    )
+    for v in report["versions_changed"]:
+        note = f" ({v['left_alone']})" if "left_alone" in v else ""
+        print(
+            f"  version {v['id']}: {v['paragraphs_before']} -> {v['paragraphs_after']} "
+            f"paragraph(s){note}  {v['url']}"
+        )
+    for v in report["versions_skipped"]:
+        print(f"  version {v['id']} skipped: {v['reason']}")
+    print(
+        f"{report['comparisons_checked']} comparison(s) diffed again, "
+        f"{len(report['comparisons_changed'])} changed"
+    )
+    for c in report["comparisons_changed"]:
+        print(
+            f"  comparison {c['id']} ({c['kind']}): {c['substantive_before']} -> "
+            f"{c['substantive_after']} substantive change(s), {c['new_substantive']} new, "
+            f"{c['gone_substantive']} gone"
+        )
+    print(f"{report['queued_messages']} message(s) queued")
     return EXIT_OK
 
 
@@ -181,6 +275,50 @@ def cmd_deliver(args) -> int:
     report = jobs.deliver_messages(db_url=args.db)
     _print_json(report.to_json())
     return EXIT_OK if not report.failed else EXIT_FAILURE
+
+
+def cmd_sources_check(args) -> int:
+    from coalition_watch import jobs
+    from coalition_watch.settings import REPLAY_URL_ENV, current
+    from coalition_watch.sources.check import check_client, check_sources
+
+    sources = jobs.enabled_sources(args.source or None)
+    replay_url = None if args.live else current().replay_url
+    if not args.live and not replay_url:
+        # The replay server is a development tool (tests/kit), not part of the package.
+        raise BadInput(
+            f"sources check: no replay server: set {REPLAY_URL_ENV} to one (start it with "
+            "`python -m tests.kit.replay_server --scenario all-sources` in a checkout) "
+            "or pass --live"
+        )
+    results = check_sources(sources, check_client(replay_url=replay_url))
+    if args.json:
+        _print_json([r.to_json() for r in results])
+    else:
+        where = "the live sites" if args.live else f"the replay at {replay_url}"
+        print(f"checking {len(results)} source(s) against {where}\n")
+        for result in results:
+            print(*result.lines(), sep="\n", end="\n\n")
+        failed = [r.source for r in results if not r.ok]
+        print(
+            f"{len(results) - len(failed)} ok, {len(failed)} failed"
+            + (f": {', '.join(failed)}" if failed else "")
+        )
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE
+
+
+def cmd_record(args) -> int:
+    from coalition_watch.poll import make_client
+    from coalition_watch.recorder import record
+
+    recordings = record(args.urls, Path(args.into), make_client(), state=args.state)
+    for recording in recordings:
+        print(recording.line())
+    print(
+        f"{len(recordings)} response(s) recorded into {args.into}; replay them with the "
+        f"`recorded` scenario"
+    )
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -222,15 +360,48 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("auto", "new_statement", "revised_statement", "daily_digest", "operator_alert"),
         help="which message to preview (default: new or revised statement, from the dates)",
     )
+    p.add_argument(
+        "--themes",
+        help="the reader's theme ids, comma-separated (default: a reader of every theme)",
+    )
 
     p = add("fetch", cmd_fetch, "Fetch and extract one URL through the polling code path.")
     p.add_argument("url")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     db_help = "store URL (default: $COALITION_WATCH_DB_URL or a SQLite file)"
-    p = add("db", cmd_db, "Create or upgrade the project store.")
-    p.add_argument("action", choices=("init",))
+    p = add("db", cmd_db, "Create or upgrade the project store (schema migrations).")
+    p.add_argument("action", choices=("upgrade", "init"), help="init is an alias of upgrade")
     p.add_argument("--db", help=db_help)
+
+    p = add("ingest", cmd_ingest, "Load saved pages or text captures as a backfill would.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a .html/.htm, .txt or .json file")
+    p.add_argument("--source", help="source id to file them under (default: from the URL)")
+    p.add_argument("--url", help="the page's real address (one PATH only)")
+    p.add_argument("--series", help="series id (default: inferred from each statement)")
+    p.add_argument(
+        "--mode",
+        choices=("quiet", "digest", "normal"),
+        default="quiet",
+        help="who hears about them (default: quiet, nobody)",
+    )
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add(
+        "reprocess",
+        cmd_reprocess,
+        "Re-extract, re-diff and re-classify stored statements with today's code and rules.",
+    )
+    p.add_argument("--since", type=_iso_date, help="statements published on or after DATE")
+    p.add_argument("--statement", type=int, metavar="ID", help="one statement")
+    p.add_argument(
+        "--alert",
+        action="store_true",
+        help="queue messages for comparisons with new substantive changes (default: none)",
+    )
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("poll", cmd_poll, "Poll sources once and store new versions (no Airflow needed).")
     p.add_argument("--source", action="append", help="source id (repeatable; default: all)")
@@ -243,6 +414,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("deliver", cmd_deliver, "Send queued messages through the Airflow connections.")
     p.add_argument("--db", help=db_help)
+
+    p = add("sources", cmd_sources_check, "Check that each source still reads as expected.")
+    p.add_argument("action", choices=("check",))
+    p.add_argument("--source", action="append", help="source id (repeatable; default: all)")
+    p.add_argument("--live", action="store_true", help="read the live sites, not the replay")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("record", cmd_record, "Record live responses into the replay archive.")
+    p.add_argument("urls", nargs="+", metavar="URL")
+    p.add_argument("--into", required=True, help="the replay archive's root, e.g. replay/")
+    p.add_argument("--state", help="scenario state to add them to (default: today's date)")
     return parser
 
 

@@ -26,8 +26,13 @@ def _mark(text: str, spans: list[str], colour: str, sign: str, color: bool) -> s
 
 def format_change(change: Change, color: bool = False) -> str:
     themes = f"  themes: {', '.join(change.themes)}" if change.themes else ""
-    head = f"{change.kind.upper()} ({change.significance}){themes}"
+    score = f"  score {change.score:g}" if change.significance == "substantive" else ""
+    tone = f"  tone: {change.tone['shift']}" if change.tone else ""
+    head = f"{change.kind.upper()} ({change.significance}){score}{tone}{themes}"
     lines = [f"{_BOLD}{head}{_RESET}" if color else head]
+    if change.reasons:
+        why = "  why: " + "; ".join(change.reasons)
+        lines.append(f"{_DIM}{why}{_RESET}" if color else why)
     if change.old is not None and change.kind != "added":
         lines.append("  - " + _mark(change.old, change.deleted, _RED, "-", color))
     if change.new is not None and change.kind != "removed":
@@ -40,8 +45,10 @@ def format_diff(diff: Diff, color: bool = False) -> str:
     title += f"{diff.new.title} ({diff.new.published or '?'})"
     substantive, cosmetic = diff.substantive, diff.cosmetic
     parts = [title, f"{len(substantive)} substantive, {len(cosmetic)} cosmetic change(s)", ""]
-    parts += [format_change(c, color) + "\n" for c in substantive]
+    parts += [format_change(c, color) + "\n" for c in diff.ranked]  # most significant first
     if cosmetic:
-        note = f"{len(cosmetic)} cosmetic change(s) (quotes, naming, spelling) not shown"
+        encoding = sum(1 for c in cosmetic if c.label == "encoding")
+        damage = f", {encoding} of them encoding damage repaired" if encoding else ""
+        note = f"{len(cosmetic)} cosmetic change(s) (quotes, naming, spelling{damage}) not shown"
         parts.append(f"{_DIM}{note}{_RESET}" if color else note)
     return "\n".join(parts) + "\n"

@@ -3,6 +3,7 @@
 CoalitionWatchError
 ├── BadInput                 a user's mistake: CLI exit 2, one line, no traceback
 │   └── ConfigError          a YAML file, the key and what is wrong with it
+│       └── SettingError     an environment variable and what is wrong with it
 ├── FetchError               a source could not be read (carries the URL)
 │   ├── TransientFetchError  worth retrying later (timeouts, 429, 5xx)
 │   └── PermanentFetchError  retrying will not help (404, bot wall, bad body)
@@ -30,6 +31,14 @@ class ConfigError(BadInput):
         self.file, self.key, self.problem = file, key, problem
         where = f"{file}: {key}" if key else file
         super().__init__(f"{where}: {problem}")
+
+
+class SettingError(ConfigError):
+    """An environment variable the package reads has a value it cannot use."""
+
+    def __init__(self, variable: str, problem: str):
+        super().__init__(variable, None, problem)
+        self.variable = variable
 
 
 class FetchError(CoalitionWatchError):
@@ -61,9 +70,20 @@ class DeliveryError(CoalitionWatchError):
 
 
 class TransientDeliveryError(DeliveryError):
-    def __init__(self, recipient: str, reason: str, retry_after: float | None = None):
+    """`maybe_delivered`: the failure came after the message left (a connection lost while
+    waiting for the server's answer), so a retry may deliver it a second time."""
+
+    def __init__(
+        self,
+        recipient: str,
+        reason: str,
+        retry_after: float | None = None,
+        *,
+        maybe_delivered: bool = False,
+    ):
         super().__init__(recipient, reason)
         self.retry_after = retry_after
+        self.maybe_delivered = maybe_delivered
 
 
 class PermanentDeliveryError(DeliveryError):

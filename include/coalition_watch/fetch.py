@@ -10,12 +10,14 @@ What "polite" means, in the order a request meets it:
   requests in flight per host, shared by every thread using the client;
 - a conditional GET (If-None-Match / If-Modified-Since) from the validators stored for
   the URL, so an unchanged page costs a 304 and no body;
-- a timeout on connect and on each read, plus a total deadline for the whole body so a
-  server that drips one byte at a time (slow loris) cannot hold a worker;
+- a timeout on connect and on each read, plus a total deadline for the whole response,
+  headers included, enforced by a watchdog that shuts the socket when it passes, so a server
+  that drips one byte at a time (slow loris, in the headers or the body) cannot hold a worker;
 - a size cap counted on the *decompressed* body, so a gzip bomb stops at the cap;
 - a content-type check and a charset decided from the header, the document itself
   (meta / XML declaration) or, failing both, detection;
-- 429 and 5xx are retried with exponential back-off and jitter, honouring Retry-After.
+- 429 and 5xx are retried with exponential back-off and jitter, honouring Retry-After, and
+  all attempts of one URL, back-off included, fit one retry budget.
 
 Failures raise `TransientFetchError` (worth retrying later) or `PermanentFetchError`,
 both naming the URL and the reason.
@@ -27,11 +29,12 @@ real ones everywhere else (stored publications, validators, redirects, logs).
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import logging
-import os
 import random
 import re
+import socket
 import threading
 import time
 import urllib.robotparser
@@ -45,10 +48,13 @@ from urllib.parse import urljoin, urlsplit
 import charset_normalizer
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from coalition_watch.errors import FetchError, PermanentFetchError, TransientFetchError
 from coalition_watch.robots import MemoryRobots, RobotsRules, RobotsStore, expiry, rules_for
-from coalition_watch.settings import REPLAY_URL_ENV
+from coalition_watch.settings import current
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +82,8 @@ class Politeness:
     concurrency: int = 1
     connect_timeout: float = 10.0
     read_timeout: float = 20.0  # per socket read
-    total_deadline: float = 60.0  # whole response, headers to last byte
+    total_deadline: float = 60.0  # one attempt, connection to last byte, headers included
+    retry_budget: float = 120.0  # every attempt of one URL, back-off included
     max_bytes: int = 5 * 1024 * 1024  # decompressed body
     max_redirects: int = 5
     max_retries: int = 3
@@ -183,6 +190,10 @@ class PendingValidators:
         if url in self.held:
             self.store.save_validators(url, *self.held.pop(url))
 
+    def discard(self, url: str) -> None:
+        """Never save these validators: the content they describe was not kept."""
+        self.held.pop(url, None)
+
     def commit_all(self) -> None:
         for url in list(self.held):
             self.commit(url)
@@ -223,10 +234,12 @@ class PoliteClient:
         self.politeness = politeness or Politeness()
         self.host_politeness = dict(host_politeness or {})
         if replay_url is None:
-            replay_url = os.environ.get(REPLAY_URL_ENV) or None
+            replay_url = current().replay_url
         self.replay_url = replay_url.rstrip("/") if replay_url else None
         self.session = session or requests.Session()
         self.session.trust_env = False  # no proxies or netrc picked up from the environment
+        for prefix in ("http://", "https://"):
+            self.session.mount(prefix, _WatchedAdapter())
         self.sleep, self.clock = sleep, clock
         self.rng = rng or random.Random()
         self.stats = FetchStats()
@@ -314,12 +327,23 @@ class PoliteClient:
         self._remember(url, response)
         return response
 
+    def capture(self, url: str) -> Response:
+        """One polite GET of `url` answered as served, for recording: no retry, no
+        redirect followed, no validators sent, and the body read whatever the status
+        (within the size cap). Robots rules and the host's pace still hold."""
+        _check_url(url, url, None)
+        if self.politeness_for(_host(url)).respect_robots:
+            self._check_robots(url, requested=url)
+        budget = _RetryBudget(self.politeness_for(_host(url)).retry_budget)
+        return self._request_once(url, None, None, budget, any_status=True)
+
     def _get_with_retries(self, url: str, etag: str | None, last_modified: str | None) -> Response:
         politeness = self.politeness_for(_host(url))
+        budget = _RetryBudget(politeness.retry_budget)
         attempt = 0
         while True:
             try:
-                response = self._request_once(url, etag, last_modified)
+                response = self._request_once(url, etag, last_modified, budget)
             except TransientFetchError as exc:
                 failure: TransientFetchError = exc
             else:
@@ -338,13 +362,28 @@ class PoliteClient:
                     raise failure  # the server asked for a longer pause than a poll may wait
                 delay = max(delay, failure.retry_after)
             delay = min(delay, politeness.backoff_max)
+            if not budget.affords(delay):
+                raise TransientFetchError(
+                    url,
+                    f"{failure.reason}; retry budget of {politeness.retry_budget:g}s spent",
+                    retry_after=failure.retry_after,
+                )
+            budget.charge(delay)
             log.info("retrying %s in %.1fs after %s", url, delay, failure.reason)
             with self._stats_lock:
                 self.stats.retries += 1
             self.sleep(delay)
             attempt += 1
 
-    def _request_once(self, url: str, etag: str | None, last_modified: str | None) -> Response:
+    def _request_once(
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        budget: _RetryBudget,
+        *,
+        any_status: bool = False,
+    ) -> Response:
         host = _host(url)
         politeness = self.politeness_for(host)
         headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"}
@@ -354,40 +393,71 @@ class PoliteClient:
             headers["If-Modified-Since"] = last_modified
         gate = self._gate(host)
         with gate.slots:
-            self._wait_turn(gate)
+            waited = self._wait_turn(gate)
+            if budget.in_use:  # a retry's wait for its turn is this URL's time too
+                budget.charge(waited)
             with self._stats_lock:
                 self.stats.requests += 1
                 self.stats.by_host[host] = self.stats.by_host.get(host, 0) + 1
-            started = time.monotonic()  # the body deadline is real time, whatever the clock
+            # Deadlines are real time, whatever the injected clock.
+            deadline = min(politeness.total_deadline, budget.remaining())
+            started = time.monotonic()
             try:
-                raw = self.session.get(
-                    self.wire_url(url),
-                    headers=headers,
-                    allow_redirects=False,
-                    stream=True,
-                    timeout=(politeness.connect_timeout, politeness.read_timeout),
-                )
-            except requests.Timeout as exc:
-                raise TransientFetchError(url, f"timed out ({type(exc).__name__})") from exc
-            except requests.RequestException as exc:
-                raise TransientFetchError(url, f"connection failed: {_short(exc)}") from exc
-            try:
-                response_headers = {k.lower(): v for k, v in raw.headers.items()}
-                status = raw.status_code
-                body = b""
-                if status == 200:
-                    body = self._read_capped(url, raw, politeness, started)
-                elif status == 304:
-                    with self._stats_lock:
-                        self.stats.not_modified += 1
+                with _Watchdog(deadline) as watchdog:
+                    status, response_headers, body = self._exchange(
+                        url, headers, politeness, started, deadline, watchdog, any_status
+                    )
             finally:
-                raw.close()
+                budget.charge(time.monotonic() - started)
         return Response(
             url=url, requested_url=url, status=status, headers=response_headers, body=body
         )
 
+    def _exchange(
+        self,
+        url: str,
+        headers: dict[str, str],
+        politeness: Politeness,
+        started: float,
+        deadline: float,
+        watchdog: _Watchdog,
+        any_status: bool,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """One request and its response, under the watchdog of this attempt."""
+        try:
+            raw = self.session.get(
+                self.wire_url(url),
+                headers=headers,
+                allow_redirects=False,
+                stream=True,
+                timeout=(politeness.connect_timeout, politeness.read_timeout),
+            )
+        except requests.RequestException as exc:
+            if watchdog.expired:
+                raise TransientFetchError(url, f"no response headers within {deadline:g}s") from exc
+            if isinstance(exc, requests.Timeout):
+                raise TransientFetchError(url, f"timed out ({type(exc).__name__})") from exc
+            raise TransientFetchError(url, f"connection failed: {_short(exc)}") from exc
+        try:
+            response_headers = {k.lower(): v for k, v in raw.headers.items()}
+            body = b""
+            if raw.status_code == 200 or (any_status and raw.status_code != 304):
+                body = self._read_capped(url, raw, politeness.max_bytes, started, deadline)
+                if watchdog.expired:  # a shut socket reads as the end of a length-less body
+                    raise TransientFetchError(url, f"body not complete within {deadline:g}s")
+            elif raw.status_code == 304:
+                with self._stats_lock:
+                    self.stats.not_modified += 1
+        except TransientFetchError:
+            if watchdog.expired:
+                raise TransientFetchError(url, f"body not complete within {deadline:g}s") from None
+            raise
+        finally:
+            raw.close()
+        return raw.status_code, response_headers, body
+
     def _read_capped(
-        self, url: str, raw: requests.Response, politeness: Politeness, started: float
+        self, url: str, raw: requests.Response, max_bytes: int, started: float, deadline: float
     ) -> bytes:
         chunks: list[bytes] = []
         size = 0
@@ -399,14 +469,12 @@ class PoliteClient:
                 size += len(chunk)
                 with self._stats_lock:
                     self.stats.body_bytes += len(chunk)
-                if size > politeness.max_bytes:
+                if size > max_bytes:
                     raise PermanentFetchError(
-                        url, f"body larger than {politeness.max_bytes} bytes (decompressed)"
+                        url, f"body larger than {max_bytes} bytes (decompressed)"
                     )
-                if time.monotonic() - started > politeness.total_deadline:
-                    raise TransientFetchError(
-                        url, f"body not complete within {politeness.total_deadline:g}s"
-                    )
+                if time.monotonic() - started > deadline:
+                    raise TransientFetchError(url, f"body not complete within {deadline:g}s")
                 chunks.append(chunk)
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise TransientFetchError(url, f"body read failed: {_short(exc)}") from exc
@@ -432,13 +500,15 @@ class PoliteClient:
                 self._gates[host] = _HostGate(self.politeness_for(host))
             return self._gates[host]
 
-    def _wait_turn(self, gate: _HostGate) -> None:
+    def _wait_turn(self, gate: _HostGate) -> float:
+        """Sleep until this host's next start; return the seconds slept."""
         with gate.lock:  # reserve the next start time, then sleep outside the lock
             now = self.clock()
             start = max(now, gate.next_start)
             gate.next_start = start + gate.interval
         if start > now:
             self.sleep(start - now)
+        return max(start - now, 0.0)
 
     def _check_robots(self, url: str, *, requested: str) -> None:
         parts = urlsplit(url)
@@ -493,6 +563,117 @@ class PoliteClient:
         parts = urlsplit(url)
         wire = f"{self.replay_url}/{parts.netloc.lower()}{parts.path or '/'}"
         return f"{wire}?{parts.query}" if parts.query else wire
+
+
+class _RetryBudget:
+    """Seconds left for every attempt of one URL: attempts' real time plus planned back-off."""
+
+    def __init__(self, seconds: float):
+        self.left = seconds
+        self.in_use = False  # the first attempt has begun
+
+    def remaining(self) -> float:
+        return max(self.left, 0.0)
+
+    def affords(self, delay: float) -> bool:
+        return self.left - delay > 0
+
+    def charge(self, seconds: float) -> None:
+        self.in_use = True
+        self.left -= seconds
+
+
+class _Watchdog:
+    """Shuts the sockets of one attempt when its deadline passes.
+
+    Socket timeouts bound each read, not their sum: a server sending its status line and
+    headers one byte a second never trips them. A timer thread that shuts the socket down
+    does, wherever the reader is blocked (TLS handshake, headers, body).
+    """
+
+    _current = threading.local()  # the watchdog of the attempt running on this thread
+
+    def __init__(self, seconds: float):
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        _Watchdog._current.active = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+        _Watchdog._current.active = None
+
+    @classmethod
+    def watch(cls, sock: socket.socket | None) -> None:
+        """Called by the connection for the socket it is about to use on this thread."""
+        watchdog: _Watchdog | None = getattr(cls._current, "active", None)
+        if watchdog is None or sock is None:
+            return
+        with watchdog._lock:
+            watchdog._sockets.append(sock)
+            expired = watchdog.expired
+        if expired:
+            _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedSockets:
+    """Connection mixin: hands every socket it uses to the running attempt's watchdog."""
+
+    sock: socket.socket | None
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()  # type: ignore[misc]
+        _Watchdog.watch(sock)
+        return sock
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        _Watchdog.watch(self.sock)  # a kept-alive connection, reused for this attempt
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_WatchedSockets, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedSockets, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """requests' adapter, with connections whose sockets the attempt's watchdog can shut."""
+
+    def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPPool,
+            "https": _WatchedHTTPSPool,
+        }
 
 
 def _host(url: str) -> str:

@@ -7,20 +7,18 @@ Airflow.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
-from coalition_watch.store import Store, open_store
-
-LINK_BASE_ENV = "COALITION_WATCH_LINK_BASE"  # public URL of the UI, for "see the full diff"
-HORIZON_ENV = "COALITION_WATCH_ALERT_HORIZON_DAYS"
-DEFAULT_HORIZON_DAYS = 30
+if TYPE_CHECKING:  # DAG files import this module when parsed: SQLAlchemy waits for a task
+    from coalition_watch.store import Store
 
 
 def store_for(db_url: str | None = None) -> Store:
+    from coalition_watch.store import open_store
+
     store = open_store(db_url)
     store.check_schema()
     return store
@@ -46,7 +44,8 @@ def poll_sources(source_ids: Iterable[str] | None = None, *, db_url: str | None 
     from coalition_watch.poll import make_client, poll_source
 
     store = store_for(db_url)
-    client = make_client(store)  # one client: per-host limits hold across sources
+    # one client: per-host limits hold across sources; robots.txt rules shared by every task
+    client = make_client(store, robots=store)
     outcomes = []
     for source in enabled_sources(source_ids):
         outcome = poll_source(store, source, client)
@@ -72,30 +71,17 @@ class SourceGroup:
         return re.sub(r"[^a-z0-9]+", "_", self.host.lower()).strip("_")
 
 
-def _source_entries() -> list[dict]:
-    """The enabled entries of sources.yaml, read without the adapters.
-
-    DAG files call this at parse time, which must stay cheap: importing the adapters
-    (parsers, HTTP) would cost a second per parse. Full validation happens in the tasks.
-    """
-    import yaml
-
-    from coalition_watch.settings import config_path
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: faster
-    text = config_path("sources.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=loader) or {}  # noqa: S506 (a safe loader)
-    entries = data.get("sources") or []
-    return [e for e in entries if isinstance(e, dict) and e.get("id") and e.get("enabled", True)]
-
-
 def source_groups() -> list[SourceGroup]:
-    """Enabled sources grouped by the host of their first URL."""
+    """Enabled sources grouped by the host of their first URL.
+
+    DAG files call this at parse time: the common keys of sources.yaml are checked without
+    importing the adapters (see `source_entries`), so parsing stays cheap.
+    """
+    from coalition_watch.source_entries import read_source_file
+
     groups: dict[str, list[str]] = {}
-    for entry in _source_entries():
-        urls = list((entry.get("urls") or {}).values())
-        host = (urlsplit(urls[0]).hostname if urls else None) or entry["id"]
-        groups.setdefault(host.removeprefix("www."), []).append(entry["id"])
+    for entry in read_source_file().enabled():
+        groups.setdefault(entry.host, []).append(entry.id)
     return [SourceGroup(host, ids) for host, ids in sorted(groups.items())]
 
 
@@ -109,34 +95,26 @@ def subscribers(known_sources: Sequence[str] | None = None):
     return load_subscriptions(known_themes=load_themes().ids, known_sources=known_sources)
 
 
-def horizon_days() -> int | None:
-    """Days after which a statement is history, not news ("none": never)."""
-    from coalition_watch.errors import ConfigError
+def processor(db_url: str | None = None):
+    """The Processor every run uses: the configured taxonomy, subscribers and links."""
+    from coalition_watch.classify import Classifier
+    from coalition_watch.process import Processor
+    from coalition_watch.settings import current
+    from coalition_watch.themes import load_themes
 
-    raw = os.environ.get(HORIZON_ENV)
-    if raw is None:
-        return DEFAULT_HORIZON_DAYS
-    if raw.strip().lower() in ("", "none"):
-        return None
-    if not raw.strip().isdigit():
-        raise ConfigError(HORIZON_ENV, None, f"expected a number of days or 'none', got {raw!r}")
-    return int(raw)
+    settings = current()
+    return Processor(
+        store_for(db_url),
+        Classifier(load_themes()),
+        subscribers(),
+        link_base=settings.link_base,
+        horizon_days=settings.alert_horizon_days,
+    )
 
 
 def process_versions(*, mode: str = "normal", db_url: str | None = None):
     """Diff, classify and queue alerts for every version stored since the last run."""
-    from coalition_watch.classify import Classifier
-    from coalition_watch.process import Processor
-    from coalition_watch.themes import load_themes
-
-    processor = Processor(
-        store_for(db_url),
-        Classifier(load_themes()),
-        subscribers(),
-        link_base=os.environ.get(LINK_BASE_ENV),
-        horizon_days=horizon_days(),
-    )
-    return processor.run(mode)
+    return processor(db_url).run(mode)
 
 
 def deliver_messages(*, db_url: str | None = None, transports: Mapping | None = None):
@@ -163,14 +141,27 @@ def queue_digest(period_key: str, *, db_url: str | None = None) -> int:
     return enqueue_digest(store_for(db_url), subscribers(), period_key=period_key)
 
 
-def housekeeping(*, raw_days: int, ledger_days: int, db_url: str | None = None) -> dict:
+def housekeeping(
+    *, raw_days: int | None = None, ledger_days: int | None = None, db_url: str | None = None
+) -> dict:
+    """Prune raw bodies and ledger rows older than the retention settings (or the days given)."""
+    from coalition_watch.settings import current
     from coalition_watch.store.housekeeping import housekeep
 
-    return housekeep(store_for(db_url), raw_days=raw_days, ledger_days=ledger_days).to_json()
+    settings = current()
+    report = housekeep(
+        store_for(db_url),
+        raw_days=settings.raw_retention_days if raw_days is None else raw_days,
+        ledger_days=settings.ledger_retention_days if ledger_days is None else ledger_days,
+    )
+    return report.to_json()
 
 
 def source_ids() -> list[str]:
-    return [entry["id"] for entry in _source_entries()]
+    """The ids of the enabled sources (cheap enough for DAG parse time, see source_groups)."""
+    from coalition_watch.source_entries import read_source_file
+
+    return [entry.id for entry in read_source_file().enabled()]
 
 
 def series_ids() -> list[str]:
@@ -181,23 +172,12 @@ def series_ids() -> list[str]:
 
 def backfill_request(params) -> dict:
     """Validate a backfill's parameters; returns the request as JSON for the next task."""
-    from dataclasses import asdict
-
     from coalition_watch.backfill import BackfillRequest
 
     request = BackfillRequest.from_params(
         params, known_sources=source_ids(), known_series=series_ids()
     )
-    fields = asdict(request)
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()}
-
-
-def backfill_process(request: dict, *, run_id: str, db_url: str | None = None) -> dict:
-    """Diff what the backfill stored; in digest mode, one summary per subscriber."""
-    report = process_versions(db_url=db_url).to_json()
-    if request["alert_mode"] == "digest":
-        report["digests"] = queue_digest(f"backfill:{run_id}", db_url=db_url)
-    return report
+    return request.to_json()
 
 
 def backfill_ingest(request: dict, *, db_url: str | None = None) -> list[int]:
@@ -205,39 +185,95 @@ def backfill_ingest(request: dict, *, db_url: str | None = None) -> list[int]:
 
     Versions carry the backfill's alert mode; re-ingesting known content adds nothing.
     """
-    from coalition_watch.backfill import resolve_replay_file
-    from coalition_watch.demo import REPLAY_ROOT
-    from coalition_watch.extract import extract_path
-    from coalition_watch.poll import ingest_document, ingest_range, ingest_url
+    from coalition_watch.backfill import BackfillRequest, store_request
 
-    store = store_for(db_url)
-    mode, series = request["alert_mode"], request.get("series")
-    if request.get("replay_file"):
-        stored = []
-        for path in resolve_replay_file(REPLAY_ROOT, request["replay_file"]):
-            url = replay_url(path) or f"replay:{path.relative_to(REPLAY_ROOT).as_posix()}"
-            version, created = ingest_document(
-                store,
-                source=request.get("source") or "replay",
-                url=url,
-                document=extract_path(path),
-                raw=path.read_bytes(),
-                series=series,
-                alert_mode=mode,
-            )
-            stored += [version.id] if created else []
-        return stored
-    if request.get("url"):
-        return ingest_url(
-            store, request["url"], source_id=request.get("source"), series=series, alert_mode=mode
-        )
-    return ingest_range(
-        store, request["source"], request["start"], request["end"], series=series, alert_mode=mode
+    stored = store_request(store_for(db_url), BackfillRequest.from_json(request))
+    return [version.id for version in stored]
+
+
+def backfill_process(request: dict, *, run_id: str, db_url: str | None = None) -> dict:
+    """Diff what the backfill stored; in digest mode, one summary per subscriber."""
+    from coalition_watch.backfill import BackfillRequest, process_backfill
+
+    report = process_backfill(
+        processor(db_url), BackfillRequest.from_json(request), period_key=f"backfill:{run_id}"
+    )
+    return report.to_json()
+
+
+def ingest_files(
+    paths: Sequence[str],
+    *,
+    source: str | None = None,
+    url: str | None = None,
+    series: str | None = None,
+    mode: str = "quiet",
+    db_url: str | None = None,
+) -> dict:
+    """`coalition-watch ingest`: saved pages loaded exactly as a backfill loads them.
+
+    Returns the new versions and the comparisons they took part in; loading the same
+    files again stores and compares nothing.
+    """
+    from datetime import UTC, datetime
+
+    from coalition_watch.backfill import (
+        BackfillRequest,
+        comparisons_touching,
+        process_backfill,
+        store_request,
+        version_json,
     )
 
+    request = BackfillRequest.for_files(
+        paths,
+        mode=mode,
+        source=source,
+        url=url,
+        series=series,
+        known_sources=source_ids(),
+        known_series=series_ids(),
+    )
+    store = store_for(db_url)
+    stored = store_request(store, request)
+    period = f"ingest:{datetime.now(UTC).isoformat(timespec='seconds')}"
+    report = process_backfill(processor(db_url), request, period_key=period)
+    comparisons = comparisons_touching(
+        store, report.process.comparison_ids, [version.id for version in stored]
+    )
+    return {
+        "versions": [version_json(version) for version in stored],
+        "comparisons": comparisons,
+        "queued_messages": report.process.queued,
+        "digests": report.digests,
+    }
 
-def replay_url(path) -> str | None:
-    """The real URL a page of the replay archive was recorded from, if the index knows it."""
-    from coalition_watch.testing.replay_index import url_of
 
-    return url_of(path)
+def extract_stored(raw: bytes, content_type: str | None, version) -> object:
+    """Today's reading of a stored raw body: through its source's adapter when a
+    configured source fetched it, else by its content type (saved files, one-off URLs)."""
+    from coalition_watch.extract import extract_bytes
+    from coalition_watch.sources import adapter_for, load_sources
+
+    url = version.url if version.url.startswith(("http://", "https://")) else None
+    source = next((s for s in load_sources() if s.id == version.source), None)
+    if source is None or (content_type or "").startswith("text/plain"):
+        return extract_bytes(raw, content_type=content_type, url=url)
+    return adapter_for(source).extract_stored(raw, version.url)
+
+
+def reprocess(
+    *,
+    since: str | None = None,
+    statement_id: int | None = None,
+    alert: bool = False,
+    db_url: str | None = None,
+) -> dict:
+    """Re-extract, re-diff and re-classify the archive with today's code and rules."""
+    from coalition_watch.reprocess import Reprocessor
+
+    run = processor(db_url)
+    report = Reprocessor(run.store, run, extract_stored).run(
+        since=since, statement_id=statement_id, alert=alert
+    )
+    return report.to_json()

@@ -45,6 +45,22 @@ class ThemeMatch:
         return {"id": self.id, "score": round(self.score, 3), "evidence": list(self.evidence)}
 
 
+@dataclass(frozen=True)
+class ThemedParagraph:
+    """A paragraph of a statement with the themes found in it (a first statement's summary)."""
+
+    index: int  # 0-based position in the statement
+    text: str
+    themes: tuple[ThemeMatch, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "index": self.index,
+            "text": self.text,
+            "themes": [m.to_json() for m in self.themes],
+        }
+
+
 @dataclass
 class Change:
     """One changed sentence (or group of sentences for split/merge) between two versions.
@@ -63,6 +79,13 @@ class Change:
     old_paragraph: int | None = None
     new_paragraph: int | None = None
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    # How much it matters (diff/significance.py): higher first, with the reasons why.
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    # {"shift": "softened" | "strengthened", "old": [...], "new": [...]} (diff/tone.py)
+    tone: dict | None = None
+    # Why a cosmetic change is cosmetic when it is not plain presentation: "encoding".
+    label: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -75,13 +98,18 @@ class Diff:
     old: Document
     new: Document
     changes: list[Change]
+    # Why `old` is the one compared with, when the pipeline chose it (coalition_watch.baseline).
+    baseline: str | None = None
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "old": {"title": self.old.title, "published": self.old.published},
             "new": {"title": self.new.title, "published": self.new.published},
             "changes": [c.to_json() for c in self.changes],
         }
+        if self.baseline:
+            data["baseline"] = self.baseline
+        return data
 
     @property
     def substantive(self) -> list[Change]:
@@ -90,6 +118,11 @@ class Diff:
     @property
     def cosmetic(self) -> list[Change]:
         return [c for c in self.changes if c.significance == "cosmetic"]
+
+    @property
+    def ranked(self) -> list[Change]:
+        """Substantive changes, most significant first; document order breaks ties."""
+        return sorted(self.substantive, key=lambda c: -c.score)
 
 
 AlertKind = Literal["new_statement", "revised_statement"]
@@ -128,3 +161,5 @@ class Alert:
     diff: Diff | None = None
     link: str | None = None  # "see the full diff" page in the UI
     theme_evidence: dict[str, list[str]] = field(default_factory=dict)
+    # The classified paragraphs, when there is no diff to show (the first of a series).
+    paragraphs: list[ThemedParagraph] = field(default_factory=list)

@@ -1,7 +1,8 @@
 """Presentation noise away, display text kept.
 
-`clean_display` tidies text for showing to people (NFC, invisible characters gone,
-whitespace collapsed) without changing its wording or typography. `fold` goes further
+`clean_display` tidies text for showing to people (encoding damage repaired, NFC,
+invisible characters gone, whitespace collapsed) without changing its wording or
+typography. `fold` goes further
 for comparison only: quotes, dashes and case are folded so that two renderings of
 the same sentence compare equal. Neither touches wording; naming equivalences
 (ISIS/Daesh, US/British spelling) are the diff stage's business.
@@ -21,6 +22,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from coalition_watch.repair import repair
+
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u2009\u200a]+")
@@ -33,8 +36,9 @@ _DASHES = str.maketrans(dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u
 
 
 def clean_display(text: str) -> str:
-    """NFC, invisible characters removed, runs of whitespace collapsed to one space."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    """Encoding damage repaired (see `repair`), NFC, invisible characters removed, runs of
+    whitespace collapsed to one space."""
+    text = unicodedata.normalize("NFC", repair(text)).translate(_INVISIBLE)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -150,7 +154,8 @@ def strip_numbering(paragraph: str) -> str:
 
 def display_paragraph(text: str) -> str:
     """One paragraph as extracted text becomes display text: wraps joined, abbreviation
-    expansions collapsed, whitespace and invisible characters cleaned."""
+    expansions collapsed, encoding damage repaired, whitespace and invisible characters
+    cleaned."""
     return clean_display(collapse_abbreviations(unwrap_lines(text)))
 
 

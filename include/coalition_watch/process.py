@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+from coalition_watch.baseline import choose_baseline
 from coalition_watch.classify import Classifier
 from coalition_watch.deliver import enqueue_alert, enqueue_operator_alert
 from coalition_watch.diff import diff_documents
 from coalition_watch.identity import SAME_STATEMENT_THRESHOLD, same_statement
-from coalition_watch.model import Alert, Diff, StatementRef
+from coalition_watch.model import Alert, Diff, StatementRef, ThemedParagraph
+from coalition_watch.repair import damaged_paragraphs
 from coalition_watch.store import Store, StoredVersion
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class ProcessReport:
     alerts: list[str] = field(default_factory=list)  # alert keys sent to the outbox
     queued: int = 0  # deliveries queued
     failed: list[int] = field(default_factory=list)  # versions left for the next run
+    comparison_ids: list[int] = field(default_factory=list)  # comparisons this run stored
 
     def to_json(self) -> dict:
         return {
@@ -52,6 +55,7 @@ class ProcessReport:
             "alerts": self.alerts,
             "queued": self.queued,
             "failed": self.failed,
+            "comparison_ids": self.comparison_ids,
         }
 
 
@@ -83,19 +87,24 @@ def _paragraph(paragraphs: Sequence[str], index: int | None) -> str | None:
 
 
 def alert_themes(diff: Diff | None, version: StoredVersion, classifier: Classifier):
-    """Themes of the substantive changes, or of the whole statement when there is no diff."""
+    """Themes of the substantive changes, or of the whole statement when there is no diff
+    (then also its classified paragraphs, for the message's summary)."""
     evidence: dict[str, list[str]] = {}
+    paragraphs: list[ThemedParagraph] = []
     if diff is not None:
         for change in diff.substantive:
             for theme in change.themes:
                 words = evidence.setdefault(theme, [])
                 words.extend(w for w in change.evidence.get(theme, []) if w not in words)
     else:
-        for paragraph in version.document.paragraphs:
-            for match in classifier.classify(paragraph, version.document.language):
+        for index, paragraph in enumerate(version.document.paragraphs):
+            matches = classifier.classify(paragraph, version.document.language)
+            if matches:
+                paragraphs.append(ThemedParagraph(index, paragraph, tuple(matches)))
+            for match in matches:
                 words = evidence.setdefault(match.id, [])
                 words.extend(w for w in match.evidence if w not in words)
-    return sorted(evidence), evidence
+    return sorted(evidence), evidence, paragraphs
 
 
 def is_stale(version: StoredVersion, horizon_days: int | None, today: date | None = None) -> bool:
@@ -145,19 +154,31 @@ class Processor:
             report.processed += 1
         return report
 
-    def _compare(self, old: StoredVersion, new: StoredVersion, basis: str) -> tuple[int, Diff]:
+    def _compare(
+        self,
+        old: StoredVersion,
+        new: StoredVersion,
+        basis: str,
+        report: ProcessReport,
+        baseline: str | None = None,
+    ) -> tuple[int, Diff]:
         diff = diff_documents(old.document, new.document)
+        diff.baseline = baseline
         classify_diff(diff, self.classifier)
-        comparison_id, _ = self.store.save_comparison(old, new, basis, diff)
+        comparison_id, created = self.store.save_comparison(old, new, basis, diff)
+        if created:
+            report.comparison_ids.append(comparison_id)
         return comparison_id, diff
 
     def _process(self, version: StoredVersion, mode: AlertMode, report: ProcessReport) -> None:
+        if self._flag_damage(version):
+            mode = "quiet"  # compared and stored, but a damaged page is no news to readers
         previous = self.store.previous_revision(version)
         if previous is not None:
-            comparison_id, diff = self._compare(previous, version, "revision")
+            comparison_id, diff = self._compare(previous, version, "revision", report)
             report.comparisons += 1
             if diff.substantive:
-                self._alert(
+                self.queue_alert(
                     "revised_statement",
                     version,
                     previous,
@@ -172,24 +193,31 @@ class Processor:
         twin = self._same_statement_elsewhere(version)
         if twin is not None:
             self.store.attach_publication(version.publication_id, twin.statement_id)
-            self._compare(twin, version, "variant")
+            self._compare(twin, version, "variant", report)
             report.variants += 1
             log.info("%s is another publication of statement %s", version.url, twin.statement_id)
             return
 
-        last_meeting = self.store.previous_in_series(version)
+        chosen = choose_baseline(version, self.store.series_neighbours(version, before=True))
+        last_meeting = chosen.version if chosen else None
         diff = comparison_id = None
-        if last_meeting is not None:
-            comparison_id, diff = self._compare(last_meeting, version, "series")
+        if chosen is not None:
+            comparison_id, diff = self._compare(
+                chosen.version, version, "series", report, chosen.reason
+            )
             report.comparisons += 1
-        later = self.store.next_in_series(version)
-        if later is not None:
-            # An older meeting arrived after a newer one: the newer one's "last meeting"
-            # is now this version. Redo that comparison; it is history, so no alert.
-            self._compare(version, later, "series")
-            report.comparisons += 1
+        later_meetings = self.store.series_neighbours(version, before=False)
+        for later in later_meetings:
+            # An older meeting arrived after a newer one (a backfill), or a better text of
+            # a meeting arrived late: the newer statement's baseline may now be this
+            # version. Redo that comparison by the same rule.
+            again = choose_baseline(later, self.store.series_neighbours(later, before=True))
+            if again is not None and again.version.id == version.id:
+                self._compare(version, later, "series", report, again.reason)
+                report.comparisons += 1
+        if later_meetings:  # a meeting older than one already known is history: no alert
             mode = "quiet" if mode == "normal" else mode
-        self._alert(
+        self.queue_alert(
             "new_statement",
             version,
             last_meeting,
@@ -200,6 +228,24 @@ class Processor:
             report,
         )
 
+    def _flag_damage(self, version: StoredVersion) -> bool:
+        """Tell operators (once) about a version still damaged after repair."""
+        damaged = damaged_paragraphs(version.document.paragraphs)
+        if not damaged:
+            return False
+        shown = ", ".join(str(i + 1) for i in damaged[:10])
+        enqueue_operator_alert(
+            self.store,
+            key=f"encoding-damage:{version.id}",
+            subject=f"coalition-watch: encoding damage left in {version.url}",
+            text=f"Version {version.id} of {version.url} still shows encoding damage after "
+            f"repair (replacement characters or mojibake) in paragraph(s) {shown}. Its "
+            "changes are stored but nobody was alerted; check the page's encoding and "
+            "re-fetch it.",
+        )
+        log.warning("version %s of %s is damaged in paragraphs %s", version.id, version.url, shown)
+        return True
+
     def _same_statement_elsewhere(self, version: StoredVersion) -> StoredVersion | None:
         for other in self.store.statements_near(version.published, version.series):
             if other.statement_id == version.statement_id or other.source == version.source:
@@ -208,9 +254,27 @@ class Processor:
                 return other
         return None
 
-    def _alert(self, kind, version, previous, basis, diff, comparison_id, mode, report) -> None:
-        themes, evidence = alert_themes(diff, version, self.classifier)
-        key = f"comparison:{comparison_id}" if comparison_id else f"version:{version.id}"
+    def queue_alert(
+        self,
+        kind,
+        version,
+        previous,
+        basis,
+        diff,
+        comparison_id,
+        mode,
+        report,
+        *,
+        key=None,
+        backfilled: bool | None = None,
+    ) -> None:
+        """Send an Alert to the outbox as `mode` and the subscribers' settings allow.
+        `key` names the event (default: the comparison, else the version); the outbox
+        queues one message per key and recipient. `backfilled` (default: whether a
+        backfill stored the version) lets each subscriber's `backfill:` setting decide."""
+        themes, evidence, paragraphs = alert_themes(diff, version, self.classifier)
+        if key is None:
+            key = f"comparison:{comparison_id}" if comparison_id else f"version:{version.id}"
         alert = Alert(
             kind=kind,
             key=key,
@@ -221,13 +285,15 @@ class Processor:
             diff=diff,
             link=self._link(comparison_id, version),
             theme_evidence=evidence,
+            paragraphs=paragraphs,
         )
         if mode == "normal" and is_stale(version, self.horizon_days):
             mode = "digest"  # an old meeting loaded late is history: digest, not an alert
         if mode == "quiet":
             return
         # A backfilled version lets each subscriber's `backfill` preference decide.
-        backfilled = version.alert_mode is not None
+        if backfilled is None:
+            backfilled = version.alert_mode is not None
         report.queued += enqueue_alert(
             self.store, alert, self.subscribers, mode=mode, backfill=backfilled
         )

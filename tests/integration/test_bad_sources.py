@@ -17,8 +17,8 @@ from coalition_watch.fetch import PoliteClient, Politeness
 from coalition_watch.poll import poll_source
 from coalition_watch.sources import load_sources
 from coalition_watch.store.repository import open_store
-from coalition_watch.testing.clock import FakeClock
-from coalition_watch.testing.replay_server import ReplayServer
+from tests.kit.clock import FakeClock
+from tests.kit.replay_server import ReplayServer
 
 REPLAY = Path(__file__).resolve().parents[2] / "replay"
 FEED = "https://www.auswaertiges-amt.de/static/appdata/includes/rss_en/RSS_Pressemitteilungen_Reden.xml"

@@ -142,7 +142,7 @@ def test_every_command_has_help():
 
 def test_fetch_reads_one_page_through_the_polling_code_path(run_cli, monkeypatch):
     from coalition_watch.settings import REPLAY_URL_ENV
-    from coalition_watch.testing.replay_server import ReplayServer
+    from tests.kit.replay_server import ReplayServer
 
     url = "https://www.auswaertiges-amt.de/en/newsroom/news/anti-isis-coalition/2451466"
     with ReplayServer(ROOT / "replay", "demo", "2021") as server:
@@ -156,7 +156,7 @@ def test_fetch_reads_one_page_through_the_polling_code_path(run_cli, monkeypatch
 
 def test_fetch_of_a_missing_page_is_a_clear_error(run_cli, monkeypatch):
     from coalition_watch.settings import REPLAY_URL_ENV
-    from coalition_watch.testing.replay_server import ReplayServer
+    from tests.kit.replay_server import ReplayServer
 
     url = "https://www.auswaertiges-amt.de/en/newsroom/news/no-such-statement/1"
     with ReplayServer(ROOT / "replay", "demo", "2021") as server:

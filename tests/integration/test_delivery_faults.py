@@ -1,5 +1,6 @@
 """Fault tests against real local servers through the real Airflow provider hooks."""
 
+import json
 from collections import Counter
 from datetime import timedelta
 
@@ -17,10 +18,10 @@ from coalition_watch.render import limit_problems
 from coalition_watch.store import schema as t
 from coalition_watch.store.repository import open_store
 from coalition_watch.subscriptions import Operators, Subscriber
-from coalition_watch.testing.clock import FakeClock
-from coalition_watch.testing.fake_slack import FakeSlack
-from coalition_watch.testing.samples import many_changes, seed_alert
-from coalition_watch.testing.smtp_server import LocalSmtpServer
+from tests.kit.clock import FakeClock
+from tests.kit.fake_slack import FakeSlack
+from tests.kit.samples import many_changes, seed_alert
+from tests.kit.smtp_server import LocalSmtpServer
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +40,7 @@ class Crash(BaseException):
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "airflow"))
-    with LocalSmtpServer() as smtp, FakeSlack() as slack:
+    with LocalSmtpServer() as smtp, FakeSlack(channels=["ops", "iraq", "all"]) as slack:
         monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", smtp.connection_json())
         monkeypatch.setenv("AIRFLOW_CONN_SLACK_API_DEFAULT", slack.connection_json())
         store = open_store(f"sqlite:///{tmp_path / 'cw.db'}")
@@ -80,10 +81,10 @@ def test_smtp_down_for_two_attempts_then_up_delivers_each_email_once(env):
         "africa@example.org",
         "iraq@example.org",
     ]
-    assert len(slack.posted) == 2
+    assert len(slack.messages) == 2
     # A re-run finds nothing left to do.
     again = run(store, clock)
-    assert again.sent == 0 and len(smtp.messages) == 2 and len(slack.posted) == 2
+    assert again.sent == 0 and len(smtp.messages) == 2 and len(slack.messages) == 2
 
 
 def test_smtp_4xx_is_retried_and_a_5xx_recipient_fails_alone_with_one_operator_alert(env):
@@ -114,9 +115,9 @@ def test_slack_429_storm_delivers_everything_after_retry_after_and_nothing_twice
     assert report.failed == 0 and report.sent == 4
     assert report.retries == 6
     assert set(clock.sleeps) == {1.0}  # Retry-After honoured, not the back-off
-    ids = [p["metadata"]["event_payload"]["message_id"] for p in slack.posted]
+    ids = [p["metadata"]["event_payload"]["message_id"] for p in slack.messages]
     assert len(ids) == 2 and len(set(ids)) == 2
-    assert {p["channel"] for p in slack.posted} == {"#iraq", "#all"}
+    assert set(slack.posted_channels()) == {"#iraq", "#all"}
 
 
 def test_slack_500_is_retried_and_channel_not_found_is_permanent(env):
@@ -158,14 +159,14 @@ def test_crash_between_render_and_send_then_rerun_delivers_all_once(env):
     clock = FakeClock()
     with pytest.raises(Crash):
         run(store, clock, seam=crash_on_third)
-    assert len(smtp.messages) + len(slack.posted) == 2
+    assert len(smtp.messages) + len(slack.messages) == 2
     clock.advance(minutes=1)
     run(store, clock)
     assert sorted(r for _, rcpts in smtp.envelopes for r in rcpts) == [
         "africa@example.org",
         "iraq@example.org",
     ]
-    assert sorted(p["channel"] for p in slack.posted) == ["#all", "#iraq"]
+    assert sorted(slack.posted_channels()) == ["#all", "#iraq"]
     assert set(ledger(store).values()) == {"sent"}
 
 
@@ -180,11 +181,11 @@ def test_crash_between_send_and_record_slack_is_reconciled_not_resent(env):
     clock = FakeClock()
     with pytest.raises(Crash):
         run(store, clock, seam=crash_after_send)
-    assert len(slack.posted) == 1 and ledger(store)[("#all", "slack")] == "sending"
+    assert len(slack.messages) == 1 and ledger(store)[("#all", "slack")] == "sending"
     clock.advance(minutes=1)
     report = run(store, clock)
     assert report.reconciled == 1 and report.sent == 0
-    assert len(slack.posted) == 1  # nothing twice
+    assert len(slack.messages) == 1  # nothing twice
     assert ledger(store)[("#all", "slack")] == "sent"
 
 
@@ -215,13 +216,36 @@ def test_a_statement_with_500_changes_arrives_within_platform_limits(env, tmp_pa
     enqueue_alert(store, seed_alert(many_changes(500, length=600)), SUBSCRIBERS[:1])
     report = run(store, FakeClock())
     assert report.sent == 2
-    payload = slack.posted[0]
-    assert limit_problems(payload) == []
-    assert len(payload["blocks"]) <= 50
+    (message,) = slack.messages_for("#iraq")
+    assert limit_problems(message) == []
+    assert len(message["blocks"]) <= 50
+    # Every one of the reader's 84 iraq passages is in the thread, under the message.
+    replies = slack.replies_to("#iraq", message["ts"])
+    passages = [b for r in replies for b in r["blocks"] if "• _" in str(b.get("text", ""))]
+    assert len(passages) == 84 and all(limit_problems(r) == [] for r in replies)
     email = smtp.messages[0]
     text = email.get_body(("plain",)).get_content()
-    assert text.count("* [") == 12 and "more changed passages" in text
-    assert len(email.as_bytes()) < 100_000
+    assert text.count("* [") == 84 and "416 more changes in other themes" in text
+    assert len(email.as_bytes()) < 250_000
+
+
+def test_a_failing_thread_reply_fails_the_message_once_and_never_reposts_it(env):
+    store, smtp, slack = env
+    enqueue_alert(store, seed_alert(many_changes(60, length=200)), SUBSCRIBERS[:1])
+    clock = FakeClock()
+    real_post = slack._post
+
+    def post_then_fail_replies(body):
+        if body.get("thread_ts"):
+            return 200, {}, {"ok": False, "error": "msg_too_long"}
+        return real_post(body)
+
+    slack._post = post_then_fail_replies
+    run(store, clock)
+    run(store, clock)
+    assert len(slack.messages_for("#iraq")) == 1  # posted once, not again on the next run
+    assert ledger(store)[("#iraq", "slack")] == "failed"
+    assert any("thread reply 1 of" in json.dumps(m) for m in slack.messages_for("#ops"))
 
 
 def test_operator_alerts_are_sent_once_per_key(env):
@@ -241,4 +265,4 @@ def test_operator_alerts_are_sent_once_per_key(env):
         )
         == 0
     )
-    assert len(smtp.messages) == 1 and len(slack.posted) == 1
+    assert len(smtp.messages) == 1 and len(slack.messages) == 1

@@ -8,8 +8,8 @@ from coalition_watch.model import Change
 from coalition_watch.store import schema as t
 from coalition_watch.store.repository import open_store
 from coalition_watch.subscriptions import Subscriber
-from coalition_watch.testing.clock import FakeClock
-from coalition_watch.testing.samples import seed_alert
+from tests.kit.clock import FakeClock
+from tests.kit.samples import seed_alert
 
 
 class Recorder:

@@ -16,8 +16,8 @@ from coalition_watch.poll import poll_source
 from coalition_watch.sources import adapter_for, load_sources
 from coalition_watch.store.repository import open_store
 from coalition_watch.store.schema import publications
-from coalition_watch.testing.clock import FakeClock
-from coalition_watch.testing.replay_server import ReplayServer
+from tests.kit.clock import FakeClock
+from tests.kit.replay_server import ReplayServer
 
 REPLAY = Path(__file__).resolve().parents[2] / "replay"
 FAST = Politeness(requests_per_minute=1e6, backoff_base=0.01, total_deadline=5.0)

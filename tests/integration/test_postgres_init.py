@@ -12,8 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 from coalition_watch.model import Document
 from coalition_watch.store import open_store
-from coalition_watch.testing.fixtures import postgres  # noqa: F401 (fixture)
-from coalition_watch.testing.postgres import find_bin_dir
+from tests.kit.fixtures import postgres  # noqa: F401 (fixture)
+from tests.kit.postgres import find_bin_dir
 
 INIT_SCRIPT = Path(__file__).resolve().parents[2] / "docker/postgres-init/10-coalition-watch.sh"
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from coalition_watch.model import Change, Diff, Document
 from coalition_watch.store import Store, open_store
 from coalition_watch.store import schema as t
-from coalition_watch.testing.fixtures import postgres, postgres_url  # noqa: F401 (fixtures)
+from tests.kit.fixtures import postgres, postgres_url  # noqa: F401 (fixtures)
 
 URL = "https://www.state.gov/joint-communique-2020"
 
@@ -42,7 +42,9 @@ def count(store: Store, table) -> int:
 
 
 def test_migrate_is_repeatable(store):
-    assert store.migrate() == store.migrate() == t.SCHEMA_VERSION
+
+    _, head = store.migrate()
+    assert store.migrate() == (head, head)
     store.check_schema()
 
 

@@ -17,8 +17,7 @@ import pytest
 import yaml
 
 from coalition_watch.deliver.transports import SlackTransport, SmtpTransport
-from coalition_watch.settings import CONFIG_DIR_ENV
-from coalition_watch.store.repository import DB_URL_ENV
+from coalition_watch.settings import CONFIG_DIR_ENV, DB_URL_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yaml").read_text())
@@ -126,6 +125,12 @@ def test_the_dockerfile_installs_the_lock_and_the_package_with_what_it_needs():
     needed |= set(project["tool"]["setuptools"]["packages"]["find"]["where"])
     assert needed <= set(copied)
     assert "pip install --no-cache-dir --no-deps /opt/coalition-watch" in DOCKERFILE
+
+
+def test_the_image_carries_the_replay_archive_a_backfill_can_load():
+    (root,) = re.findall(r"^ENV COALITION_WATCH_REPLAY_ROOT=(\S+)$", DOCKERFILE, re.M)
+    assert re.search(rf"^COPY (?:--\S+ )*replay {re.escape(root)}$", DOCKERFILE, re.M)
+    assert (ROOT / "replay" / "history" / "INDEX.yaml").is_file()
 
 
 def test_the_package_ships_the_ui_templates():

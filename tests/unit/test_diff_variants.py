@@ -74,9 +74,43 @@ def doubled_spaces(ps):
     return _each(ps, lambda p: p.replace(", ", ",  ").replace(". ", ".   "))
 
 
+def _mojibake(text: str, rounds: int = 1) -> str:
+    """UTF-8 bytes read as Windows-1252, `rounds` times (undecodable bytes kept as Latin-1)."""
+    for _ in range(rounds):
+        text = "".join(
+            ch.encode("utf-8").decode("cp1252", errors="ignore") or ch.encode().decode("latin-1")
+            for ch in text
+        )
+    return text
+
+
+def mojibake_in_part_of_the_page(ps):
+    """The first half of the page served as UTF-8 read as Windows-1252, the rest clean."""
+    half = len(ps) // 2
+    return _each(ps[:half], _mojibake) + ps[half:]
+
+
+def mojibake_twice(ps):
+    return _each(ps[:3], lambda p: _mojibake(p, 2)) + ps[3:]
+
+
+def double_escaped_entities(ps):
+    entities = {"\u2019": "&amp;rsquo;", "\u00e8": "&amp;egrave;", "\u00e9": "&amp;#233;"}
+    return _each(ps, lambda p: "".join(entities.get(ch, ch) for ch in p))
+
+
+def replacement_characters(ps):
+    """Curly apostrophes and accented letters lost to U+FFFD in the first three paragraphs."""
+    return _each(ps[:3], lambda p: re.sub("[\u2019\u00e8\u00e9]", "\ufffd", p)) + ps[3:]
+
+
 VARIANTS: dict[str, Callable] = {
     f.__name__: f
     for f in (
+        mojibake_in_part_of_the_page,
+        mojibake_twice,
+        double_escaped_entities,
+        replacement_characters,
         curly_quotes,
         hard_wrapped,
         nfd,

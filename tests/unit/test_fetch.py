@@ -12,7 +12,7 @@ import yaml
 
 from coalition_watch.errors import PermanentFetchError, TransientFetchError
 from coalition_watch.fetch import FEED_TYPES, MemoryValidators, PoliteClient, Politeness
-from coalition_watch.testing.replay_server import ReplayServer
+from tests.kit.replay_server import ReplayServer
 
 HOST = "www.example.org"
 PAGE = f"https://{HOST}/news/statement"

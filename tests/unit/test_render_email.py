@@ -8,9 +8,11 @@ from coalition_watch.errors import BadInput
 from coalition_watch.model import Change
 from coalition_watch.render import Digest, OperatorNotice, render_diff_json, render_email
 from coalition_watch.subscriptions import Subscriber
-from coalition_watch.testing.samples import MARCH_2021, many_changes, seed_alert
+from tests.kit.samples import MARCH_2021, many_changes, seed_alert
 
 DESK = Subscriber(id="desk", email="desk@example.org", themes=frozenset({"africa"}))
+IRAQ_DESK = Subscriber(id="iraq", email="iraq@example.org", themes=frozenset({"iraq"}))
+EVERY_THEME = Subscriber(id="all", email="all@example.org")
 
 
 def parts(msg):
@@ -30,11 +32,13 @@ def test_an_alert_is_multipart_text_then_html_with_a_stable_message_id():
     assert "(5 changes since" in msg["Subject"]
 
 
-def test_the_summary_groups_passages_by_theme_with_the_readers_theme_first():
-    text, html = parts(render_email(seed_alert(), DESK))
-    assert text.index("== Africa ==") < text.index("== Iraq ==")
+def test_a_reader_of_every_theme_sees_every_group_with_its_total():
+    text, html = parts(render_email(seed_alert(), EVERY_THEME))
+    assert text.index("== Iraq: 4 changes, 1 of them listed under another theme ==") < text.index(
+        "== Africa: 1 change =="
+    )
     # The change tagged iraq+military is listed once, not under both themes.
-    assert text.count("military and civilian") == 1
+    assert text.count("[+military and civilian+]") == 1  # (At a glance quotes the words)
     assert "[+military and civilian+]" in text
     assert "[-We welcome the establishment" in text
     assert "Also 1 cosmetic edit" in text and "atrocities" not in text
@@ -57,7 +61,7 @@ def test_html_autoescapes_statement_text():
     alert = dataclasses.replace(
         alert, statement=dataclasses.replace(MARCH_2021, title="<b>Bold</b> & co")
     )
-    _, html = parts(render_email(alert, DESK))
+    _, html = parts(render_email(alert, IRAQ_DESK))
     assert "<script>" not in html and "<img" not in html and "<b>Bold" not in html
     assert "&lt;script&gt;" in html and "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in html
 
@@ -81,20 +85,32 @@ def test_a_title_cannot_inject_email_headers(title):
     assert "\n" not in parsed["Subject"] and "Communique" in parsed["Subject"]
 
 
-def test_long_alerts_show_the_top_passages_then_a_link():
+def test_long_alerts_show_a_reader_of_every_theme_the_top_passages_then_a_link():
     alert = seed_alert(many_changes(500))
-    msg = render_email(alert, DESK, max_passages=12)
+    msg = render_email(alert, EVERY_THEME, max_passages=12)
     text, html = parts(msg)
     assert text.count("* [") == 12
-    assert "... and 488 more changed passages: see the full diff at " + alert.link in text
-    assert html.count("font-family:Arial,Helvetica,sans-serif;font-size:11px") == 12
+    assert "488 more changes not listed here: see the full diff at " + alert.link in text
+    assert (
+        html.count('text-transform:uppercase;color:#4a5563;">added</span><br>')
+        + html.count('text-transform:uppercase;color:#4a5563;">modified</span><br>')
+        == 12
+    )
     assert len(msg.as_bytes()) < 100_000
+
+
+def test_a_reader_of_some_themes_gets_every_passage_of_them_however_many():
+    alert = seed_alert(many_changes(120))  # 20 africa changes among 120
+    text, _ = parts(render_email(alert, DESK, max_passages=12))
+    assert text.count("* [") == 20
+    assert "== Africa: 20 changes ==" in text
+    assert "100 more changes in other themes" in text
 
 
 def test_digest_and_operator_templates_render():
     digest = Digest(period="2026-11-23", alerts=[seed_alert(), seed_alert(key="comparison:2")])
     text, html = parts(render_email(digest, DESK))
-    assert "Daily digest 2026-11-23: 2 statements" in text
+    assert "Daily digest, 23 November 2026: 2 statements" in text
     assert html.count("See the full diff") == 2
     notice = OperatorNotice(
         key="source-down:state_gov",
@@ -109,8 +125,11 @@ def test_digest_and_operator_templates_render():
 
 
 def test_a_deployment_can_override_one_template(tmp_path, monkeypatch):
-    (tmp_path / "new_statement.txt.j2").write_text("Custom: {{ view.statement.title }}\n")
-    monkeypatch.setenv("COALITION_WATCH_TEMPLATES", str(tmp_path))
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "new_statement.txt.j2").write_text(
+        "Custom: {{ view.statement.title }}\n"
+    )
+    monkeypatch.setenv("COALITION_WATCH_CONFIG_DIR", str(tmp_path))
     text, html = parts(render_email(seed_alert(), DESK))
     assert text.startswith("Custom: Joint Communique")
     assert "See the full diff" in html  # the HTML template still comes from the package

@@ -13,9 +13,10 @@ from coalition_watch.render import (
 )
 from coalition_watch.render.view import word_segments
 from coalition_watch.subscriptions import Subscriber
-from coalition_watch.testing.samples import MARCH_2021, many_changes, seed_alert
+from tests.kit.samples import MARCH_2021, many_changes, seed_alert
 
 DESK = Subscriber(id="desk", slack="#iraq-desk", themes=frozenset({"iraq"}))
+EVERY_THEME = Subscriber(id="all", slack="#everything")
 HOSTILE = [
     "<!channel>",
     "<!here>",
@@ -88,6 +89,7 @@ def test_mrkdwn_control_sequences_in_statement_text_are_neutralised():
     assert "&lt;http://evil.example|click here&gt;" in text
     assert "Tom &amp; Jerry" in text and "a &lt; b &gt; c" in text
     assert "*&lt;!here&gt;*" in text  # an inserted control sequence is bold text, not a ping
+    assert limit_problems(payload) == []
     # The only `<...|...>` links are the ones we build.
     links = [b["text"]["text"] for b in payload["blocks"] if b["type"] == "section"][0]
     assert links.startswith("*<https://www.state.gov/")
@@ -100,14 +102,27 @@ def test_the_fallback_text_is_escaped_too():
 
 
 @pytest.mark.parametrize("n", [1, 60, 500])
-def test_many_changes_stay_within_block_kit_limits(n):
+def test_many_changes_stay_within_block_kit_limits_threading_the_readers_passages(n):
     alert = seed_alert(many_changes(n, length=700))
-    payload = render_slack(alert, DESK, max_passages=40)
+    payload = render_slack(alert, DESK)
     assert limit_problems(payload) == []
     assert len(payload["blocks"]) <= 50
-    if n > 40:
-        assert f"{n - 40} more changed passages" in all_text(payload)
+    iraq = -(-n // 6)  # every sixth change is an iraq one: the reader's, none dropped
+    threaded = [b for r in payload.get("thread", []) for b in r["blocks"] if "• _" in str(b)]
+    inline = [b for b in payload["blocks"] if "• _" in str(b)]
+    assert len(threaded) + len(inline) == iraq
+    if n > 1:
+        assert f"{n - iraq} more changes in other themes" in all_text(payload)
         assert alert.link in all_text(payload)
+
+
+def test_a_reader_of_every_theme_gets_the_top_passages_threaded_and_a_count():
+    alert = seed_alert(many_changes(500, length=300))
+    payload = render_slack(alert, EVERY_THEME)
+    assert limit_problems(payload) == []
+    threaded = [b for r in payload["thread"] for b in r["blocks"] if "• _" in str(b)]
+    assert len(threaded) == 100
+    assert "400 more changes not listed here" in all_text(payload)
 
 
 def test_one_huge_passage_is_cut_inside_the_section_limit_without_breaking_entities():
@@ -127,13 +142,11 @@ def test_one_huge_passage_is_cut_inside_the_section_limit_without_breaking_entit
             assert not block["text"]["text"].rstrip(" …").endswith(("&", "&amp", "&am"))
 
 
-def test_more_than_fifty_blocks_are_cut_with_a_link_to_the_full_diff():
-    # A digest of 30 statements would need about 150 blocks.
+def test_a_digest_of_thirty_statements_fits_in_fifty_blocks_with_each_link():
     digest = Digest(period="2026-11-23", alerts=[seed_alert(key=f"c:{i}") for i in range(30)])
     payload = render_slack(digest, DESK)
-    assert len(payload["blocks"]) == 50
-    assert "more blocks not shown" in payload["blocks"][-2]["elements"][0]["text"]
-    assert "See the full diff" in payload["blocks"][-1]["elements"][0]["text"]
+    assert len(payload["blocks"]) <= 50
+    assert "More statements than one message holds" in all_text(payload)
     assert limit_problems(payload) == []
 
 

@@ -17,8 +17,8 @@ from coalition_watch.robots import (
     expiry,
     rules_for,
 )
-from coalition_watch.testing.clock import FakeClock
-from coalition_watch.testing.replay_server import ReplayServer
+from tests.kit.clock import FakeClock
+from tests.kit.replay_server import ReplayServer
 from tests.unit.test_fetch import HOST, HTML, PAGE, scenario
 
 ORIGIN = f"https://{HOST}"

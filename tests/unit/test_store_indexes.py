@@ -1,13 +1,14 @@
 """The queries every poll and process run sends are answered through indexes, and a store
-made before an index was declared gets it from `migrate()`."""
+made before the indexes were declared gets them from its next upgrade."""
 
 from __future__ import annotations
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, inspect
 
 from coalition_watch.model import Document
 from coalition_watch.store import schema as t
-from coalition_watch.store.repository import now
+from coalition_watch.store.migrate import head_revision
+from coalition_watch.store.repository import now, open_store
 
 NEW_INDEXES = {
     "statements": "ix_statements_series_published",
@@ -28,14 +29,19 @@ def _record(store, n: int, published: str):
     return version
 
 
-def test_migrate_adds_the_indexes_to_a_store_made_without_them(store) -> None:
+def test_upgrading_a_store_of_the_revision_before_adds_them(tmp_path) -> None:
+    from alembic import command
+
+    from coalition_watch.store.migrate import alembic_config
+
+    store = open_store(f"sqlite:///{tmp_path / 'older.db'}")
     with store.begin() as conn:
-        for name in NEW_INDEXES.values():
-            conn.execute(text(f"DROP INDEX {name}"))
+        command.upgrade(alembic_config(conn), "0004")
     assert not any(name in _index_names(store, table) for table, name in NEW_INDEXES.items())
-    store.migrate()
+    assert store.migrate() == ("0004", head_revision())
     for table, name in NEW_INDEXES.items():
         assert name in _index_names(store, table)
+    assert inspect(store.engine).has_table("robots_txt")
 
 
 def _plans(store, action) -> dict[str, str]:

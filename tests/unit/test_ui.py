@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -149,7 +148,11 @@ def test_comparison_page_shows_changes_side_by_side_with_spans_and_themes(client
     html = client.get(f"/comparisons/{ids['comparison']}").text
     assert "<ins>grave</ins>" in html and "<ins>requiring repatriation</ins>" in html
     assert "<del>virtually today</del>" in html
-    assert re.search(r'class="pill theme" style="background:#[0-9a-f]{6}">detainees<', html)
+    # The theme's label and colour from themes.yaml, with its readable text colour.
+    assert (
+        '<span class="pill theme" style="background:#8e3b6e;color:#ffffff">Detainees and camps<'
+        in html
+    )
     assert "2 substantive and 1 cosmetic changes" in html
 
 
@@ -193,7 +196,7 @@ def test_compare_on_request_uses_the_diff_engine_and_tags_themes(seeded):
     r = client.get(f"/compare?old={ids['v2020'].id}&new={ids['v2021b'].id}")
     assert r.status_code == 200 and len(calls) == 1
     assert "Computed now" in r.text and "<ins>Added later.</ins>" in r.text
-    assert ">detainees<" in r.text  # tagged by the classifier, not by the differ
+    assert ">Detainees and camps<" in r.text  # tagged by the classifier, not by the differ
 
 
 def test_compare_rejects_unknown_or_identical_versions(client, seeded):

@@ -1,10 +1,11 @@
 """The delivery loop: send what the ledger says is due, record every outcome.
 
 Exactly-once design (see docs/alerts.md): a row is marked `sending` and committed
-*before* the network call and `sent` after it. A row found still `sending` after
-`stale_after` belongs to a run that died mid-send; before resending it we ask the
-platform whether it arrived (Slack: our message id in the message metadata). SMTP
-cannot be asked, so such an email is resent with the same Message-ID.
+*before* the network call and `sent` the moment the platform answers. A row found still
+`sending` after `stale_after` belongs to a run that died mid-send; before resending it we
+ask the platform whether it arrived (Slack: our message id in the message metadata of
+the channel's history, by channel id). SMTP cannot be asked, so such an email is resent
+with the same Message-ID and counted in the report as `resent_unconfirmed`.
 
 Transient failures are retried with exponential back-off (or Slack's Retry-After),
 within one call while the wait fits `max_wait`, and otherwise stay queued for the next
@@ -67,8 +68,10 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     retries: int = 0  # transient failures met (each followed by a retry or left queued)
-    pending: int = 0  # still queued when the call returned
+    pending: int = 0  # rows still to send when the call returned (queued or sending)
+    sending: int = 0  # of which left `sending` by a run that died: checked after stale_after
     reconciled: int = 0  # found already delivered after a crash, not resent
+    resent_unconfirmed: int = 0  # resent though the first send may have arrived: duplicates?
     results: list[DeliveryResult] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -114,8 +117,21 @@ def deliver_pending(
             break
         sleep(max(0.0, (next_at - clock()).total_seconds()))
     report.results = list(final.values())
-    report.pending = sum(1 for r in report.results if r.status == "queued")
+    report.pending, report.sending = _unsent(store, transports)
     return report
+
+
+def _unsent(store: Store, transports) -> tuple[int, int]:
+    """Rows not yet sent on these channels (queued or sending), and those left sending."""
+    status = t.deliveries.c.status
+    q = (
+        select(status)
+        .where(status.in_(("queued", "sending")))
+        .where(t.deliveries.c.channel.in_(list(transports)))
+    )
+    with store.engine.connect() as conn:
+        rows = [r.status for r in conn.execute(q)]
+    return len(rows), rows.count("sending")
 
 
 @dataclass(frozen=True)
@@ -273,7 +289,7 @@ def _deliver_one(store, row: _Row, transport: Transport, policy, clock, seam, re
             last_error=exc.reason,
             updated_at=clock(),
             next_attempt_at=clock() + timedelta(seconds=delay),
-            external_id=UNCONFIRMED if uncertain else None,
+            external_id=UNCONFIRMED if uncertain or exc.maybe_delivered else None,
         )
         log.info(
             "delivery to %s (%s) will retry in %.1fs: %s",
@@ -301,8 +317,16 @@ def _deliver_one(store, row: _Row, transport: Transport, policy, clock, seam, re
         )
         return result("queued", error=reason)
     if seam:
-        seam("after_send", message)
+        seam("after_send", message)  # a crash here is the window a duplicate can come from
     _record_sent(store, row, external_id, clock)
+    if uncertain:
+        report.resent_unconfirmed += 1
+        log.warning(
+            "resent %s to %s (%s) after an unconfirmed send: it may arrive twice",
+            row.message_id,
+            row.recipient,
+            row.channel,
+        )
     report.sent += 1
     return result("sent", external_id=external_id)
 

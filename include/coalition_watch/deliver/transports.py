@@ -67,7 +67,17 @@ class SmtpTransport:
                 if not mime["From"]:
                     mime["From"] = sender
                 # The hook's own send builds a new MIME message; ours is already rendered.
-                hook._smtp_client.send_message(mime, from_addr=sender, to_addrs=[message.recipient])
+                try:
+                    hook._smtp_client.send_message(
+                        mime, from_addr=sender, to_addrs=[message.recipient]
+                    )
+                except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                    # Connected, then lost: perhaps after the final "." and before the 250.
+                    raise TransientDeliveryError(
+                        message.recipient,
+                        f"SMTP connection lost while sending (it may have arrived): {exc!r}",
+                        maybe_delivered=True,
+                    ) from exc
         except (PermanentDeliveryError, TransientDeliveryError):
             raise
         except AirflowException as exc:
@@ -98,11 +108,17 @@ def _smtp_error(recipient: str, code: int, text: bytes | str) -> Exception:
 
 
 class SlackTransport:
-    """chat.postMessage with our message id in the message metadata, for reconciliation."""
+    """chat.postMessage with our message id in the message metadata, for reconciliation.
+
+    A "#name" recipient is resolved to its channel id first (conversations.list, once per
+    transport, needing the channels:read scope, and groups:read for private channels): Slack
+    posts to a name, but its history, where a crashed send is looked for, takes only ids.
+    """
 
     def __init__(self, conn_id: str = "slack_api_default"):
         self.conn_id = conn_id
         self._hook: Any = None
+        self._channel_ids: dict[str, str] | None = None  # name -> id, from conversations.list
 
     @property
     def hook(self):
@@ -112,26 +128,83 @@ class SlackTransport:
             self._hook = SlackHook(slack_conn_id=self.conn_id)
         return self._hook
 
+    def channel_id(self, recipient: str) -> str:
+        """The channel id for a recipient: an id as it is, "#name" through conversations.list."""
+        if not recipient.startswith("#"):
+            return recipient  # C..., G... (channels), D... or U... (direct messages)
+        name = recipient[1:].lower()
+        if self._channel_ids is None or name not in self._channel_ids:  # new since: list again
+            self._channel_ids = self._list_channels(recipient)
+        if name not in self._channel_ids:
+            raise PermanentDeliveryError(
+                recipient,
+                f"Slack conversations.list: channel_not_found: no channel {recipient} (archived, "
+                "renamed, or private without the bot in it)",
+            )
+        return self._channel_ids[name]
+
+    def _list_channels(self, recipient: str) -> dict[str, str]:
+        ids: dict[str, str] = {}
+        cursor = ""
+        while True:
+            page = self._call(
+                recipient,
+                "conversations.list",
+                data={
+                    "types": "public_channel,private_channel",
+                    "exclude_archived": "true",
+                    "limit": 1000,
+                    "cursor": cursor,
+                },
+            )
+            for channel in page.get("channels", []):
+                ids[str(channel.get("name", "")).lower()] = str(channel["id"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or ""
+            if not cursor:
+                return ids
+
     def send(self, message: Outgoing) -> str:
         payload = dict(message.payload)
-        payload["channel"] = message.recipient
+        replies = payload.pop("thread", [])
+        payload["channel"] = self.channel_id(message.recipient)
         payload["metadata"] = {
             "event_type": METADATA_EVENT,
             "event_payload": {"message_id": message.id},
         }
         response = self._call(message.recipient, "chat.postMessage", json=payload)
-        return str(response.get("ts") or "")
+        ts = str(response.get("ts") or "")
+        self._post_thread(message, payload["channel"], ts, replies)
+        return ts
+
+    def _post_thread(self, message: Outgoing, channel: str, ts: str, replies: list[dict]) -> None:
+        """The long message's passages, one reply per theme, under the message just posted.
+
+        The message is out: a reply that fails now must not make the sender post the
+        message again, so it is reported as permanent (operators hear of it) and the
+        ledger keeps the message as failed with the reason.
+        """
+        for number, reply in enumerate(replies, 1):
+            body = dict(reply, channel=channel, thread_ts=ts)
+            try:
+                self._call(message.recipient, "chat.postMessage", json=body)
+            except (TransientDeliveryError, PermanentDeliveryError) as exc:
+                raise PermanentDeliveryError(
+                    message.recipient,
+                    f"message posted (ts {ts}) but thread reply {number} of {len(replies)} "
+                    f"failed: {exc}",
+                ) from exc
 
     def find_sent(self, message: Outgoing) -> str | None:
-        """Look for our message id in the channel's recent history (needs a channel id)."""
+        """Look for our message id in the channel's recent history (by channel id)."""
         try:
+            channel = self.channel_id(message.recipient)
             response = self._call(
                 message.recipient,
                 "conversations.history",
-                data={"channel": message.recipient, "limit": 100, "include_all_metadata": "true"},
+                data={"channel": channel, "limit": 100, "include_all_metadata": "true"},
             )
         except PermanentDeliveryError:
-            return None  # e.g. a "#name" channel, which history does not accept: resend
+            return None  # a user id (its DM has another id) or a channel gone: send decides
         for item in response.get("messages", []):
             meta = item.get("metadata") or {}
             if (meta.get("event_payload") or {}).get("message_id") == message.id:

@@ -1,8 +1,9 @@
 """Jinja2 email and Slack messages for alerts, digests and operator notices.
 
     render_email(item, subscriber)  -> email.message.EmailMessage (text + HTML)
-    render_slack(item, subscriber)  -> dict (chat.postMessage payload with `text` fallback)
-    render_diff_json(diff_json, channel) -> str  (the `coalition-watch render` command)
+    render_slack(item, subscriber)  -> dict (chat.postMessage payload, Block Kit models,
+                                       with `text` fallback and `thread` replies if long)
+    render_diff_json(diff_json, channel, themes=...) -> str  (`coalition-watch render`)
 
 `item` is an Alert, a Digest or an OperatorNotice; `subscriber` anything with `.email`,
 `.slack` and `.themes` (a Subscriber), or a plain address string.
@@ -11,19 +12,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 from coalition_watch.errors import BadInput
+from coalition_watch.labels import theme_label
+from coalition_watch.links import reader_link
 from coalition_watch.model import Alert, StatementRef
 from coalition_watch.render.email import build_email
 from coalition_watch.render.environment import render_template
 from coalition_watch.render.escape import header_text
-from coalition_watch.render.slack import limit_problems, payload_from_template
+from coalition_watch.render.slack import (
+    alert_payload,
+    digest_payload,
+    limit_problems,
+    notice_payload,
+    with_delivery_options,
+)
 from coalition_watch.render.view import AlertView, build_view, diff_from_json, long_date
 from coalition_watch.series import infer_series, series_label
+from coalition_watch.subscriptions import Subscriber
 
 __all__ = [
     "Digest",
@@ -37,14 +48,20 @@ __all__ = [
 ]
 
 EMAIL_PASSAGES = 12
-SLACK_PASSAGES = 8
+SLACK_PASSAGES = 4  # inline in the message; more go to a thread, one reply per theme
+SLACK_THREAD_PASSAGES = 100  # a reader of every theme sees at most this many in the thread
 DIGEST_PASSAGES_PER_ALERT = 3
 
 
 @dataclass
 class Digest:
-    period: str  # e.g. "2026-11-23"
+    period: str  # e.g. "2026-11-23", or the digest DAG's key "daily:2026-11-23"
     alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """'23 November 2026': the period as a reader says it."""
+        return long_date(self.period.rpartition(":")[2])
 
 
 @dataclass(frozen=True)
@@ -86,31 +103,31 @@ def subject_for(item: Renderable) -> str:
         return header_text(f"[coalition-watch] {head}: {ref.title}")
     if isinstance(item, Digest):
         n = len(item.alerts)
-        return f"[coalition-watch] Daily digest {item.period}: {n} statement{'s' if n != 1 else ''}"
+        return f"[coalition-watch] Daily digest, {item.label}: {n} statement{'s' if n != 1 else ''}"
     return header_text(f"[coalition-watch ops] {item.subject}")
+
+
+def comparison_id_of(alert: Alert) -> int | None:
+    """The stored comparison an alert reports ("comparison:12"), if it reports one."""
+    kind, _, number = alert.key.partition(":")
+    return int(number) if kind == "comparison" and number.isdigit() else None
+
+
+def _reader_view(alert: Alert, themes: frozenset[str], max_passages: int) -> AlertView:
+    link = reader_link(comparison_id_of(alert), themes)
+    return build_view(alert, max_passages=max_passages, preferred_themes=themes, link=link)
 
 
 def _context(item: Renderable, subscriber: Any, max_passages: int) -> dict:
     themes = frozenset(getattr(subscriber, "themes", ()) or ())
-    follows = ", ".join(sorted(themes)) if themes else "every theme"
+    follows = ", ".join(sorted(map(theme_label, themes))) if themes else "every theme"
     if isinstance(item, Alert):
-        view = build_view(item, max_passages=max_passages, preferred_themes=themes)
-        return {"view": view, "follows": follows}
+        return {"view": _reader_view(item, themes, max_passages), "follows": follows}
     if isinstance(item, Digest):
         per_alert = min(max_passages, DIGEST_PASSAGES_PER_ALERT)
-        views: list[AlertView] = [
-            build_view(a, max_passages=per_alert, preferred_themes=themes) for a in item.alerts
-        ]
-        return {"views": views, "period": item.period, "follows": follows}
+        views = [_reader_view(a, themes, per_alert) for a in item.alerts]
+        return {"views": views, "period": item.label, "follows": follows}
     return {"notice": item, "follows": ""}
-
-
-def _link(item: Renderable) -> str | None:
-    if isinstance(item, Alert):
-        return item.link or item.statement.url
-    if isinstance(item, OperatorNotice):
-        return item.link
-    return None
 
 
 def render_email(
@@ -146,24 +163,41 @@ def render_slack(
     max_passages: int = SLACK_PASSAGES,
     template_dir: Path | str | None = None,
 ) -> dict:
+    """The chat.postMessage payload; passages beyond `max_passages` go to a thread.
+
+    `template_dir` is accepted for symmetry with email: Slack messages are built from
+    Block Kit models, not templates.
+    """
     channel = subscriber if isinstance(subscriber, str) else getattr(subscriber, "slack", None)
     if not channel:
         raise BadInput(f"subscriber {getattr(subscriber, 'id', subscriber)!r} has no Slack channel")
-    context = _context(item, subscriber, max_passages)
-    rendered = render_template(
-        template_name(item), "slack.json", context, template_dir=template_dir
-    )
-    return payload_from_template(rendered, channel=channel, link=_link(item))
+    context = _context(item, subscriber, SLACK_THREAD_PASSAGES)
+    if isinstance(item, Alert):
+        heading = "New statement" if item.kind == "new_statement" else "Revised statement"
+        payload = alert_payload(
+            context["view"],
+            heading=heading,
+            follows=context["follows"],
+            inline_passages=max_passages,
+        )
+    elif isinstance(item, Digest):
+        payload = digest_payload(context["views"], period=item.label)
+    else:
+        payload = notice_payload(item.subject, item.text, item.key, item.link)
+    return with_delivery_options(payload, channel)
 
 
 PREVIEW_TEMPLATES = ("auto", "new_statement", "revised_statement", "daily_digest", "operator_alert")
 
 
-def render_diff_json(diff_json: dict, channel: str, template: str = "auto") -> str:
+def render_diff_json(
+    diff_json: dict, channel: str, template: str = "auto", themes: Iterable[str] = ()
+) -> str:
     """The `coalition-watch render DIFF_JSON --channel email|slack` output for one diff.
 
     `template` previews any message kind on that diff: "auto" picks new or revised
     statement from the dates; a digest holds the one alert; an operator alert names it.
+    `themes` are the reader's (theme ids; none: a reader of every theme).
     """
     if template not in PREVIEW_TEMPLATES:
         raise BadInput(
@@ -185,10 +219,16 @@ def render_diff_json(diff_json: dict, channel: str, template: str = "auto") -> s
             "were found; this is how operators are told about incidents.",
             link=alert.statement.url,
         )
+    reader = Subscriber(
+        id="preview",
+        email="desk@example.org",
+        slack="#coalition-watch",
+        themes=frozenset(themes),
+    )
     if channel == "email":
-        return render_email(item, "desk@example.org", message_id="render-preview").as_string()
+        return render_email(item, reader, message_id="render-preview").as_string()
     if channel == "slack":
-        return json.dumps(render_slack(item, "#coalition-watch"), indent=2, ensure_ascii=False)
+        return json.dumps(render_slack(item, reader), indent=2, ensure_ascii=False)
     raise BadInput(f"--channel must be 'email' or 'slack', not {channel!r}")
 
 

@@ -1,17 +1,32 @@
-"""Slack Block Kit payloads, kept within Slack's documented limits.
+"""Slack messages built from slack_sdk's Block Kit models, which check types and limits.
+
+A message is a chat.postMessage payload; when the reader's passages do not fit in one
+message (more than `delivery.slack_passages`), the message keeps At a glance and one
+line per theme, and the passages go into a thread, one reply per theme (a theme too
+long for one reply takes several). The replies wait under the payload's `thread` key;
+the transport posts them with the parent's `thread_ts`.
 
 Limits (api.slack.com/reference/block-kit): 50 blocks per message, 3000 characters in a
-section's text, 150 in a header, 10 context elements; `text` is truncated by Slack
-after 40,000 characters, and we keep it far shorter because it is the notification.
-When a message would not fit, passages are dropped from the end and a final context
-block points to the full diff.
+section's text, 150 in a header, 10 context elements. Statement text is untrusted: every
+piece is mrkdwn-escaped before it is put into a block (see render/escape.py).
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 
-from coalition_watch.render.escape import slack_escape, truncate_mrkdwn
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from coalition_watch.render.escape import Mrkdwn, slack_escape, truncate_mrkdwn
+from coalition_watch.render.view import AlertView, Passage, ThemeGroup
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -20,83 +35,256 @@ MAX_CONTEXT_ELEMENTS = 10
 MAX_CONTEXT_TEXT = 2000
 MAX_TEXT = 40_000
 FALLBACK_TEXT = 1000  # what the notification shows; the blocks carry the rest
+PASSAGES_PER_REPLY = 20  # two blocks each (text, why), within 50 with the reply's heading
+LEGEND = "*bold* inserted, ~struck~ deleted"
 
 
-def payload_from_template(rendered: str, *, channel: str, link: str | None) -> dict:
-    """Parse a rendered Slack template and fit it to the limits."""
-    try:
-        payload = json.loads(rendered)
-    except json.JSONDecodeError as exc:
-        # Only a broken (overridden) template gets here: statement text is always escaped.
-        raise ValueError(f"Slack template did not produce JSON: {exc}") from exc
-    payload["channel"] = channel
-    # Bots' plain "@here" is never a mention unless link_names is set; say so explicitly.
-    payload["link_names"] = False
-    payload["unfurl_links"] = False
-    return fit_to_limits(payload, link=link)
+def passage_mrkdwn(passage: Passage) -> Mrkdwn:
+    """Inserted words bold, deleted words struck through; the words themselves escaped."""
+    parts = []
+    for seg in passage.segments:
+        text = slack_escape(seg.text)
+        if seg.kind == "ins":
+            parts.append(f"*{text}*")
+        elif seg.kind == "del":
+            parts.append(f"~{text}~")
+        else:
+            parts.append(text)
+    return Mrkdwn("".join(parts))
 
 
-def fit_to_limits(payload: dict, *, link: str | None) -> dict:
-    blocks = [_fit_block(b) for b in payload.get("blocks", [])]
-    if len(blocks) > MAX_BLOCKS:
-        # Keep the closing context block (it holds the full-diff link), cut the middle.
-        tail = [blocks[-1]] if blocks[-1].get("type") == "context" else []
-        keep = MAX_BLOCKS - 1 - len(tail)
-        dropped = len(blocks) - keep - len(tail)
-        note = f"{dropped} more blocks not shown (Slack shows at most {MAX_BLOCKS})."
-        if link and not tail:
-            url = slack_escape(link).replace("|", "%7C")
-            note += f" <{url}|See the full diff>"
-        blocks = [
-            *blocks[:keep],
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]},
-            *tail,
+def slack_link(url: str | None, label: str) -> str:
+    """`<url|label>`: `|` would end the URL early, `<>&` must be entities."""
+    safe = slack_escape(str(url or "")).replace("|", "%7C")
+    return f"<{safe}|{slack_escape(label)}>"
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=truncate_mrkdwn(text, MAX_SECTION_TEXT)))
+
+
+def _context(*texts: str) -> ContextBlock:
+    return ContextBlock(
+        elements=[
+            MarkdownTextObject(text=truncate_mrkdwn(t, MAX_CONTEXT_TEXT))
+            for t in texts[:MAX_CONTEXT_ELEMENTS]
         ]
-    payload["blocks"] = blocks
-    payload["text"] = truncate_mrkdwn(payload.get("text", ""), FALLBACK_TEXT)
+    )
+
+
+def _header(text: str) -> HeaderBlock:
+    if len(text) > MAX_HEADER_TEXT:
+        text = text[: MAX_HEADER_TEXT - 1] + "…"
+    return HeaderBlock(text=PlainTextObject(text=text, emoji=False))
+
+
+def _payload(text: str, blocks: list[Block]) -> dict:
+    """`text` is the notification (and what screen readers say); Slack parses it as mrkdwn."""
+    return {
+        "text": truncate_mrkdwn(slack_escape(text), FALLBACK_TEXT),
+        "blocks": [b.to_dict() for b in blocks],  # to_dict() validates every block
+    }
+
+
+def _statement_blocks(view: AlertView, heading: str) -> list[Block]:
+    ref = view.statement
+    lines = [f"*{slack_link(ref.url, ref.title)}*"]
+    meta = [f"Published {slack_escape(ref.published)}"] if ref.published else []
+    meta += [f"Source: {slack_escape(view.source_label)}", slack_escape(view.meeting)]
+    lines.append(" · ".join(meta))
+    if view.compared_with:
+        lines.append(f"Compared with {slack_escape(view.compared_with)}")
+    return [_header(heading), _section("\n".join(lines))]
+
+
+def _glance_block(view: AlertView, follows: str) -> list[Block]:
+    if not view.glance:
+        return []
+    title = "*At a glance*" + (
+        f" · your themes: {slack_escape(follows)}" if view.reader_themes else ""
+    )
+    lines = [
+        f"{i}. _{slack_escape(g.kind)}_ · *{slack_escape(g.badge.label)}*: {slack_escape(g.words)}"
+        for i, g in enumerate(view.glance, 1)
+    ]
+    return [_section("\n".join([title, *lines]))]
+
+
+def _counts_block(view: AlertView) -> list[Block]:
+    if view.substantive:
+        s = "s" if view.substantive != 1 else ""
+        text = f"*{view.substantive}* substantive change{s}: {slack_escape(view.counts_line)}"
+    elif view.summary:
+        return []
+    else:
+        labels = ", ".join(view.theme_labels.values()) or "none found"
+        text = f"Themes: {slack_escape(labels)}"
+    if view.cosmetic:
+        s = "s" if view.cosmetic != 1 else ""
+        text += f"\n_Also {view.cosmetic} cosmetic edit{s} (punctuation, spelling, typography)"
+        text += ", not listed._"
+    return [_section(text)]
+
+
+def _group_heading(group: ThemeGroup) -> str:
+    return f"*{slack_escape(group.label)}* · {slack_escape(group.total_line)}"
+
+
+def _passage_blocks(passage: Passage) -> list[Block]:
+    blocks: list[Block] = [_section(f"• _{slack_escape(passage.kind)}_ {passage_mrkdwn(passage)}")]
+    if passage.why:
+        why = "; ".join(
+            f"{slack_escape(w.label)}: *{slack_escape(', '.join(w.words))}*" for w in passage.why
+        )
+        blocks.append(_context(f"why: {why}"))
+    return blocks
+
+
+def _closing(view: AlertView, threaded: bool) -> ContextBlock:
+    parts = []
+    if view.hidden:
+        parts.append(slack_escape(view.others_line) + ".")
+    if threaded:
+        parts.append("Every passage is in the thread, one reply per theme.")
+    if view.substantive:
+        parts.append(LEGEND)
+    parts.append(slack_link(view.link, "See the full diff" if view.substantive else "Open"))
+    return _context(" · ".join(parts))
+
+
+def _thread(view: AlertView) -> list[dict]:
+    replies = []
+    for group in view.groups:
+        chunks = [
+            group.passages[i : i + PASSAGES_PER_REPLY]
+            for i in range(0, len(group.passages), PASSAGES_PER_REPLY)
+        ]
+        for n, chunk in enumerate(chunks, 1):
+            part = f" (part {n} of {len(chunks)})" if len(chunks) > 1 else ""
+            blocks: list[Block] = [_section(_group_heading(group) + part)]
+            for passage in chunk:
+                blocks += _passage_blocks(passage)
+            replies.append(_payload(f"{group.label}: {group.total_line}{part}", blocks))
+    return replies
+
+
+def _summary_blocks(view: AlertView) -> list[Block]:
+    blocks: list[Block] = []
+    for theme in view.summary:
+        lines = [f"*{slack_escape(theme.badge.label)}* · weight {theme.weight}"]
+        for p in theme.paragraphs:
+            lines.append(
+                f"¶{p.number} {slack_escape(p.text)}\n_why: {slack_escape(', '.join(p.why.words))}_"
+            )
+        if theme.more:
+            lines.append(f"_… and {theme.more} more paragraph{'s' if theme.more != 1 else ''}_")
+        blocks.append(_section("\n".join(lines)))
+    return blocks
+
+
+def alert_payload(view: AlertView, *, heading: str, follows: str, inline_passages: int) -> dict:
+    """One alert for one reader; passages inline when they fit, else in a thread."""
+    threaded = view.shown > inline_passages
+    blocks = [
+        *_statement_blocks(view, heading),
+        *_glance_block(view, follows),
+        *_counts_block(view),
+    ]
+    for group in view.groups:
+        blocks.append(DividerBlock())
+        if threaded:
+            shown = len(group.passages)
+            blocks.append(_section(_group_heading(group) + f" · {shown} in the thread"))
+            continue
+        blocks.append(_section(_group_heading(group)))
+        for passage in group.passages:
+            blocks += _passage_blocks(passage)
+    if view.summary:
+        blocks += [DividerBlock(), _section("*What it covers, theme by theme*")]
+        blocks += _summary_blocks(view)[: MAX_BLOCKS - len(blocks) - 1]
+    if view.quiet_themes:
+        blocks.append(_context(f"No change in {slack_escape(', '.join(view.quiet_themes))}."))
+    blocks.append(_closing(view, threaded))
+    text = f"{heading}: {view.meeting}: {view.statement.title} ({view.counts_line})"
+    payload = _payload(text, blocks)
+    if threaded:
+        payload["thread"] = _thread(view)
     return payload
 
 
-def _fit_block(block: dict) -> dict:
-    kind = block.get("type")
-    if kind == "header":
-        text = block["text"]["text"]
-        if len(text) > MAX_HEADER_TEXT:
-            block["text"]["text"] = text[: MAX_HEADER_TEXT - 1] + "…"
-    elif kind == "section" and "text" in block:
-        block["text"]["text"] = truncate_mrkdwn(block["text"]["text"], MAX_SECTION_TEXT)
-    elif kind == "context":
-        elements = block["elements"][:MAX_CONTEXT_ELEMENTS]
-        for element in elements:
-            if "text" in element:
-                element["text"] = truncate_mrkdwn(element["text"], MAX_CONTEXT_TEXT)
-        block["elements"] = elements
-    return block
+def digest_payload(views: Iterable[AlertView], *, period: str) -> dict:
+    views = list(views)
+    s = "s" if len(views) != 1 else ""
+    blocks: list[Block] = [_header(f"Daily digest, {period}")]
+    per_view = max(3, (MAX_BLOCKS - 2) // max(1, len(views)))
+    for view in views:
+        part: list[Block] = [DividerBlock()]
+        line = f"*{slack_link(view.statement.url, view.headline)}*\n{slack_escape(view.meeting)}"
+        line += f" · Source: {slack_escape(view.source_label)} · {slack_escape(view.counts_line)}"
+        part.append(_section(line))
+        for group in view.groups:
+            for passage in group.passages:
+                part += _passage_blocks(passage)
+        closing = (slack_escape(view.others_line) + ". ") if view.hidden else ""
+        part = part[: per_view - 1] + [
+            _context(closing + slack_link(view.link, "See the full diff"))
+        ]
+        blocks += part
+    if len(blocks) > MAX_BLOCKS:
+        blocks = blocks[: MAX_BLOCKS - 1] + [_context("More statements than one message holds.")]
+    return _payload(f"Daily digest, {period}: {len(views)} statement{s}", blocks)
+
+
+def notice_payload(subject: str, text: str, key: str, link: str | None) -> dict:
+    blocks: list[Block] = [
+        _header("coalition-watch operator alert"),
+        _section(f"*{slack_escape(subject)}*\n{slack_escape(text)}"),
+    ]
+    if link:
+        blocks.append(_context(slack_link(link, "Open")))
+    blocks.append(_context(f"Key `{slack_escape(key)}`: you will not be alerted again for it."))
+    return _payload(f"coalition-watch operator alert: {subject}", blocks)
+
+
+def with_delivery_options(payload: dict, channel: str) -> dict:
+    # Bots' plain "@here" is never a mention unless link_names is set; say so explicitly.
+    options = {"channel": channel, "link_names": False, "unfurl_links": False}
+    payload.update(options)
+    for reply in payload.get("thread", []):
+        reply.update(options)
+    return payload
 
 
 def limit_problems(payload: dict) -> list[str]:
-    """Every way `payload` breaks a documented Block Kit limit (empty when it fits)."""
+    """Every way `payload` (and its thread replies) breaks a Block Kit limit; empty when fine."""
+    problems = _message_problems(payload, "")
+    for i, reply in enumerate(payload.get("thread", [])):
+        problems += _message_problems(reply, f"reply {i}: ")
+    return problems
+
+
+def _message_problems(payload: dict, where: str) -> list[str]:
     problems = []
     blocks = payload.get("blocks", [])
     if not payload.get("text"):
-        problems.append("no plain `text` fallback")
+        problems.append(f"{where}no plain `text` fallback")
     if len(payload.get("text", "")) > MAX_TEXT:
-        problems.append(f"text has {len(payload['text'])} characters (max {MAX_TEXT})")
+        problems.append(f"{where}text has {len(payload['text'])} characters (max {MAX_TEXT})")
     if len(blocks) > MAX_BLOCKS:
-        problems.append(f"{len(blocks)} blocks (max {MAX_BLOCKS})")
+        problems.append(f"{where}{len(blocks)} blocks (max {MAX_BLOCKS})")
     for i, block in enumerate(blocks):
         kind = block.get("type")
         if kind == "header" and len(block["text"]["text"]) > MAX_HEADER_TEXT:
-            problems.append(f"block {i}: header over {MAX_HEADER_TEXT} characters")
+            problems.append(f"{where}block {i}: header over {MAX_HEADER_TEXT} characters")
         if kind == "section":
             text = block.get("text", {}).get("text", "")
             if not text or len(text) > MAX_SECTION_TEXT:
-                problems.append(f"block {i}: section text has {len(text)} characters")
+                problems.append(f"{where}block {i}: section text has {len(text)} characters")
         if kind == "context":
             elements = block.get("elements", [])
             if not elements or len(elements) > MAX_CONTEXT_ELEMENTS:
-                problems.append(f"block {i}: {len(elements)} context elements")
+                problems.append(f"{where}block {i}: {len(elements)} context elements")
             for element in elements:
                 if len(element.get("text", "")) > MAX_CONTEXT_TEXT:
-                    problems.append(f"block {i}: context text over {MAX_CONTEXT_TEXT}")
+                    problems.append(f"{where}block {i}: context text over {MAX_CONTEXT_TEXT}")
     return problems

@@ -24,6 +24,7 @@ from coalition_watch.errors import FetchError, PermanentFetchError
 from coalition_watch.extract import detect_block_page, extract_html
 from coalition_watch.fetch import FEED_TYPES, HTML_TYPES, PoliteClient, Politeness, Response
 from coalition_watch.model import Document
+from coalition_watch.source_entries import LIMIT_DEFAULTS, RECHECK_HOURS
 from coalition_watch.sources.keywords import KeywordFilter
 
 
@@ -50,13 +51,14 @@ class SourceConfig:
     keywords: KeywordFilter
     politeness: Politeness | None = None
     options: dict[str, Any] = field(default_factory=dict)
-    max_items: int = 20
+    max_items: int = LIMIT_DEFAULTS["max_items"]
     # Revisions made in place: the newest `recheck_limit` publications are watched, each
     # re-read at most once every `recheck_hours`, at most `recheck_budget` per poll, so the
     # re-reads spread over the polls instead of all coming every poll.
-    recheck_limit: int = 20
-    recheck_budget: int = 2
-    recheck_hours: float = 6.0
+    recheck_limit: int = LIMIT_DEFAULTS["recheck_limit"]
+    recheck_budget: int = LIMIT_DEFAULTS["recheck_budget"]
+    recheck_hours: float = RECHECK_HOURS
+    label: str | None = None  # what people read ("Federal Foreign Office (EN)")
 
     def option(self, name: str) -> Any:
         return self.options[name]
@@ -87,6 +89,14 @@ class Fetched:
     fetched_url: str  # the URL whose validators these are (page, or API item)
 
 
+@dataclass
+class ScreenCount:
+    """Listing entries the keyword filter looked at, and how many it kept."""
+
+    found: int = 0
+    kept: int = 0
+
+
 ADAPTERS: dict[str, type[SourceAdapter]] = {}
 
 
@@ -109,6 +119,7 @@ class SourceAdapter:
 
     def __init__(self, source: SourceConfig):
         self.source = source
+        self.screened = ScreenCount()
 
     # -- the two operations ---------------------------------------------------------------
     def discover(self, client: PoliteClient) -> list[Item]:
@@ -124,6 +135,13 @@ class SourceAdapter:
         document = extract_html(response.text, url=response.url, kind=self.extract_kind)
         return self.fetched(item, document, response)
 
+    def extract_stored(self, raw: bytes | str, url: str) -> Document:
+        """A stored raw body read again as `fetch_document` reads it (`reprocess`)."""
+        if self.body_from_listing:
+            text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+            return self._listing_page_document(text, "", url)
+        return extract_html(raw, url=url, kind=self.extract_kind)
+
     # -- helpers for subclasses -----------------------------------------------------------
     @property
     def body_from_listing(self) -> bool:
@@ -135,7 +153,11 @@ class SourceAdapter:
         return not self.body_from_listing
 
     def wanted(self, *texts: str | None) -> bool:
-        return self.source.keywords.matches(*texts)
+        """Whether a listing entry is a Coalition statement; counted for `sources check`."""
+        keep = self.source.keywords.matches(*texts)
+        self.screened.found += 1
+        self.screened.kept += keep
+        return keep
 
     def get_page(self, client: PoliteClient, url: str) -> Response:
         response = client.get(url, allowed_hosts=self.source.allowed_hosts, accept=HTML_TYPES)
@@ -209,14 +231,7 @@ class SourceAdapter:
 
     def document_from_listing(self, item: Item) -> Fetched:
         """A document from the body HTML a listing carries (RSS CDATA, WordPress REST)."""
-        page = (
-            "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><article>"
-            f"<h1>{html_lib.escape(item.title)}</h1>"
-            f"<div class='listing-body'>{item.body_html}</div></article></body></html>"
-        )
-        document = extract_html(
-            page, url=item.url, selectors={"title": ["h1"], "body": ["div.listing-body"]}
-        )
+        document = self._listing_page_document(item.body_html or "", item.title, item.url)
         raw = (item.body_html or "").encode("utf-8")
         return Fetched(
             document=dataclasses.replace(
@@ -232,6 +247,17 @@ class SourceAdapter:
             etag=None,
             last_modified=None,
             fetched_url=item.url,
+        )
+
+    @staticmethod
+    def _listing_page_document(body_html: str, title: str, url: str) -> Document:
+        page = (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><article>"
+            f"<h1>{html_lib.escape(title)}</h1>"
+            f"<div class='listing-body'>{body_html}</div></article></body></html>"
+        )
+        return extract_html(
+            page, url=url, selectors={"title": ["h1"], "body": ["div.listing-body"]}
         )
 
     def select(self, items: list[Item]) -> list[Item]:

@@ -4,6 +4,6 @@ SQLite by default, PostgreSQL by changing the URL: everything goes through SQLAl
 """
 
 from coalition_watch.store.repository import Store, StoredVersion, open_store
-from coalition_watch.store.schema import SCHEMA_VERSION, metadata
+from coalition_watch.store.schema import metadata
 
-__all__ = ["SCHEMA_VERSION", "Store", "StoredVersion", "metadata", "open_store"]
+__all__ = ["Store", "StoredVersion", "metadata", "open_store"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, update
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -20,17 +19,13 @@ from coalition_watch.errors import BadInput
 from coalition_watch.model import Diff, Document
 from coalition_watch.normalize import fold
 from coalition_watch.robots import RobotsRules
+from coalition_watch.settings import current
 from coalition_watch.store import schema as t
-
-DB_URL_ENV = "COALITION_WATCH_DB_URL"
 
 
 def default_db_url() -> str:
     """The configured URL, else a SQLite file beside the Airflow home (or ./var)."""
-    if url := os.environ.get(DB_URL_ENV):
-        return url
-    home = Path(os.environ.get("AIRFLOW_HOME") or "var")
-    return f"sqlite:///{(home / 'coalition_watch.db').resolve()}"
+    return current().db_url
 
 
 def now() -> datetime:
@@ -60,6 +55,7 @@ class StoredVersion:
     fetched_at: datetime
     status: str
     alert_mode: str | None = None
+    raw_sha256: str | None = None
 
     @property
     def published(self) -> str | None:
@@ -91,30 +87,23 @@ class Store:
         self.engine = engine
 
     # -- schema ---------------------------------------------------------------------------
-    def migrate(self) -> int:
-        """Create missing tables and indexes and record the schema version; safe to repeat."""
-        import coalition_watch.store.schema  # noqa: F401  (all tables registered on metadata)
+    def migrate(self) -> tuple[str | None, str]:
+        """Run the schema migrations; returns (revision before, revision now). Idempotent."""
+        from coalition_watch.store.migrate import upgrade
 
-        t.metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            # create_all adds indexes only with the tables it creates; a store made before
-            # an index was declared gets it here
-            for table in t.metadata.sorted_tables:
-                for index in table.indexes:
-                    index.create(conn, checkfirst=True)
-            current = conn.execute(select(func.max(t.schema_info.c.version))).scalar()
-            if current != t.SCHEMA_VERSION:
-                conn.execute(
-                    insert(t.schema_info).values(version=t.SCHEMA_VERSION, migrated_at=now())
-                )
-        return t.SCHEMA_VERSION
+        return upgrade(self.engine)
 
     def check_schema(self) -> None:
-        """Refuse to run on a database that `coalition-watch db init` has not prepared."""
-        if not inspect(self.engine).has_table("schema_info"):
+        """Refuse to run on a store that `coalition-watch db upgrade` has not brought up
+        to the revision this code expects."""
+        from coalition_watch.store.migrate import current_revision, head_revision
+
+        current, head = current_revision(self.engine), head_revision()
+        if current != head:
+            where = self.engine.url.render_as_string(hide_password=True)
+            state = "is not initialised" if current is None else f"is at revision {current}"
             raise BadInput(
-                f"store {self.engine.url.render_as_string(hide_password=True)} is not "
-                "initialised: run `coalition-watch db init`"
+                f"store {where} {state}, this code needs {head}: run `coalition-watch db upgrade`"
             )
 
     @contextmanager
@@ -142,6 +131,11 @@ class Store:
                 except IntegrityError:
                     pass  # stored concurrently by another poll: same bytes, nothing to do
         return sha
+
+    def blob_content_type(self, sha: str) -> str | None:
+        with self.engine.connect() as conn:
+            query = select(t.blobs.c.content_type).where(t.blobs.c.sha256 == sha)
+            return conn.execute(query).scalar()
 
     def get_blob(self, sha: str) -> bytes:
         with self.engine.connect() as conn:
@@ -370,6 +364,7 @@ class Store:
             fetched_at=row.fetched_at,
             status=row.status,
             alert_mode=row.alert_mode,
+            raw_sha256=row.raw_sha256,
         )
 
     def _version(self, conn: Connection, version_id: int) -> StoredVersion:
@@ -432,51 +427,71 @@ class Store:
         return self.latest_version(pub_id) if pub_id is not None else None
 
     def previous_in_series(self, version: StoredVersion) -> StoredVersion | None:
-        """The last meeting: the statement of the series published just before this one.
+        """The last meeting: the baseline the rule names among the statements of the series
+        published on the nearest earlier date (see coalition_watch.baseline).
 
         Ordered by publication date, not arrival, so out-of-order backfills link correctly.
         """
-        return self._neighbour_in_series(version, before=True)
+        return self._chosen(version, self.series_neighbours(version, before=True))
 
     def next_in_series(self, version: StoredVersion) -> StoredVersion | None:
         """The statement published just after this one, if it arrived earlier (a backfill)."""
-        return self._neighbour_in_series(version, before=False)
+        return self._chosen(version, self.series_neighbours(version, before=False))
 
-    def _neighbour_in_series(self, version: StoredVersion, *, before: bool):
-        """Latest good version, in the same language, of the adjacent statement of the
-        series (a diff across languages would report every sentence as changed)."""
+    @staticmethod
+    def _chosen(version: StoredVersion, candidates: list[StoredVersion]) -> StoredVersion | None:
+        from coalition_watch.baseline import choose_baseline  # the rule is not SQL
+
+        chosen = choose_baseline(version, candidates)
+        return chosen.version if chosen else None
+
+    def series_neighbours(
+        self, version: StoredVersion, *, before: bool, max_dates: int = 10
+    ) -> list[StoredVersion]:
+        """The latest good version of every publication of the series' statements on the
+        nearest date before (or after) this one that has a text in its language.
+
+        The choice among them is `coalition_watch.baseline.choose_baseline`'s.
+        """
         if version.published is None:
-            return None
+            return []
         published = t.statements.c.published
-        neighbour = (
-            select(t.statements.c.id)
+        dates = (
+            select(published)
             .where(
                 t.statements.c.series == version.series,
                 t.statements.c.id != version.statement_id,
                 published < version.published if before else published > version.published,
             )
-            .order_by(
-                *(
-                    (published.desc(), t.statements.c.id.desc())
-                    if before
-                    else (published, t.statements.c.id)
-                )
-            )
-            .limit(1)
+            .group_by(published)
+            .order_by(published.desc() if before else published)
+            .limit(max_dates)
         )
-        same_language = t.versions.c.language.is_not_distinct_from(version.document.language)
+        language = (version.document.language or "").split("-")[0]
         with self.engine.connect() as conn:
-            sid = conn.execute(neighbour).scalar()
-            if sid is None:
-                return None
-            row = conn.execute(
-                self._version_query()
-                .where(t.publications.c.statement_id == sid, t.versions.c.status == "ok")
-                .where(same_language)
-                .order_by(t.versions.c.id.desc())
-                .limit(1)
-            ).first()
-        return self._row_to_version(row) if row else None
+            for day in conn.execute(dates).scalars():
+                found = self._latest_per_publication(conn, version, day)
+                if any((c.document.language or "").split("-")[0] == language for c in found):
+                    return found
+        return []
+
+    def _latest_per_publication(
+        self, conn: Connection, version: StoredVersion, day: str
+    ) -> list[StoredVersion]:
+        rows = conn.execute(
+            self._version_query()
+            .where(
+                t.statements.c.series == version.series,
+                t.statements.c.published == day,
+                t.statements.c.id != version.statement_id,
+                t.versions.c.status == "ok",
+            )
+            .order_by(t.versions.c.id)
+        )
+        latest: dict[int, StoredVersion] = {}
+        for row in rows:
+            latest[row.publication_id] = self._row_to_version(row)  # the last id wins
+        return list(latest.values())
 
     def statements_near(
         self, published: str | None, series: str, days: int = 3
@@ -520,6 +535,7 @@ class Store:
                             old_version_id=old.id,
                             new_version_id=new.id,
                             basis=basis,
+                            baseline=diff.baseline,
                             substantive=len(diff.substantive),
                             cosmetic=len(diff.cosmetic),
                             diff=data,
@@ -533,25 +549,29 @@ class Store:
                         t.comparisons.c.new_version_id == new.id,
                     )
                 ).scalar_one(), False
-            if diff.changes:
-                conn.execute(
-                    insert(t.changes),
-                    [
-                        {
-                            "comparison_id": cid,
-                            "seq": i,
-                            "kind": c.kind,
-                            "significance": c.significance,
-                            "old_text": c.old,
-                            "new_text": c.new,
-                            "inserted": c.inserted,
-                            "deleted": c.deleted,
-                            "themes": c.themes,
-                        }
-                        for i, c in enumerate(diff.changes)
-                    ],
-                )
+            self._insert_changes(conn, cid, diff)
         return cid, True
+
+    @staticmethod
+    def _insert_changes(conn: Connection, comparison_id: int, diff: Diff) -> None:
+        if diff.changes:
+            conn.execute(
+                insert(t.changes),
+                [
+                    {
+                        "comparison_id": comparison_id,
+                        "seq": i,
+                        "kind": c.kind,
+                        "significance": c.significance,
+                        "old_text": c.old,
+                        "new_text": c.new,
+                        "inserted": c.inserted,
+                        "deleted": c.deleted,
+                        "themes": c.themes,
+                    }
+                    for i, c in enumerate(diff.changes)
+                ],
+            )
 
     def comparison(self, comparison_id: int) -> dict:
         with self.engine.connect() as conn:
@@ -562,6 +582,104 @@ class Store:
         if isinstance(data["diff"], str):
             data["diff"] = json.loads(data["diff"])
         return data
+
+    def versions_since(
+        self, since: str | None = None, statement_id: int | None = None
+    ) -> list[StoredVersion]:
+        """Every stored version (good or quarantined) of statements published on or after
+        `since` (all when None), optionally of one statement, oldest publication first."""
+        query = self._version_query().order_by(
+            t.statements.c.published.is_(None), t.statements.c.published, t.versions.c.id
+        )
+        if since is not None:
+            query = query.where(t.statements.c.published >= since)
+        if statement_id is not None:
+            query = query.where(t.publications.c.statement_id == statement_id)
+        with self.engine.connect() as conn:
+            return [self._row_to_version(r) for r in conn.execute(query)]
+
+    def replace_version_content(self, version_id: int, document: Document) -> int | None:
+        """Give a version the text a re-extraction found. Returns None when done, or the id
+        of the publication's other version that already holds this content (left alone)."""
+        digest = content_hash(document.paragraphs)
+        v = t.versions.c
+        with self.engine.begin() as conn:
+            publication_id = conn.execute(
+                select(v.publication_id).where(v.id == version_id)
+            ).scalar_one()
+            twin = conn.execute(
+                select(v.id).where(
+                    v.publication_id == publication_id,
+                    v.content_hash == digest,
+                    v.id != version_id,
+                )
+            ).scalar()
+            if twin is not None:
+                return twin
+            conn.execute(
+                update(t.versions)
+                .where(v.id == version_id)
+                .values(
+                    content_hash=digest,
+                    title=document.title,
+                    published=document.published,
+                    language=document.language,
+                    paragraphs=list(document.paragraphs),
+                )
+            )
+        return None
+
+    def comparisons_involving(self, version_ids: Sequence[int]) -> list[dict]:
+        """{id, basis, old_version_id, new_version_id, diff} of comparisons with either side
+        among `version_ids`, by id."""
+        c = t.comparisons.c
+        ids = list(version_ids)
+        query = (
+            select(c.id, c.basis, c.old_version_id, c.new_version_id, c.diff)
+            .where(c.old_version_id.in_(ids) | c.new_version_id.in_(ids))
+            .order_by(c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(query)]
+        for row in rows:
+            if isinstance(row["diff"], str):
+                row["diff"] = json.loads(row["diff"])
+        return rows
+
+    def replace_comparison(self, comparison_id: int, diff: Diff) -> None:
+        """Replace a comparison's diff and its change rows with a recomputed diff."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.comparisons)
+                .where(t.comparisons.c.id == comparison_id)
+                .values(
+                    substantive=len(diff.substantive),
+                    cosmetic=len(diff.cosmetic),
+                    diff=diff.to_json(),
+                )
+            )
+            conn.execute(t.changes.delete().where(t.changes.c.comparison_id == comparison_id))
+            self._insert_changes(conn, comparison_id, diff)
+
+    def comparison_summaries(self, comparison_ids: Sequence[int]) -> list[dict]:
+        """{id, kind, old, new, substantive} per comparison (old/new: version ids), by id."""
+        c = t.comparisons.c
+        query = (
+            select(c.id, c.basis, c.old_version_id, c.new_version_id, c.substantive)
+            .where(c.id.in_(list(comparison_ids)))
+            .order_by(c.id)
+        )
+        with self.engine.connect() as conn:
+            return [
+                {
+                    "id": row.id,
+                    "kind": row.basis,
+                    "old": row.old_version_id,
+                    "new": row.new_version_id,
+                    "substantive": row.substantive,
+                }
+                for row in conn.execute(query)
+            ]
 
     def comparison_ids(self, after: int = 0) -> list[int]:
         """Ids of the comparisons stored after comparison `after`, oldest first."""

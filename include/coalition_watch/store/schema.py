@@ -1,4 +1,6 @@
-"""Tables of the project store. One MetaData; `Store.migrate()` creates or upgrades it.
+"""Tables of the project store. One MetaData, which the Alembic revisions in
+`store/migrations/versions/` build step by step: a change here needs a new revision
+(docs/operations.md, "Changing the schema"); a test checks that the two agree.
 
 statements   a logical document (one communiqué), with its series
 publications one place a statement is published (source + URL); several per statement
@@ -11,6 +13,7 @@ http_cache   conditional-GET validators per URL, and when the URL was last looke
 robots_txt   each host's robots.txt rules with their validators and expiry, shared by every
              task process
 source_state health per source, so a source going down alerts once and recovering once
+incidents    open operator incidents (a failing task, a broken layout): one alert each way
 messages     rendered messages (the outbox), deliveries: the ledger (see deliver/)
 """
 
@@ -32,19 +35,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-# 2: indexes for the poll and process queries (series+published, source+first_seen,
-#    processed_at); the robots_txt table
-SCHEMA_VERSION = 2
-
 metadata = MetaData()
-
-schema_info = Table(
-    "schema_info",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("version", Integer, nullable=False),
-    Column("migrated_at", DateTime(timezone=True), nullable=False),
-)
 
 statements = Table(
     "statements",
@@ -114,6 +105,9 @@ comparisons = Table(
     Column("old_version_id", ForeignKey("versions.id"), nullable=False),
     Column("new_version_id", ForeignKey("versions.id"), nullable=False, index=True),
     Column("basis", String(16), nullable=False),  # revision | series | variant
+    # Why this old version is the baseline ("compared with the Federal Foreign Office's
+    # text of 4 June 2020 (same publisher; ...)"); set for series comparisons.
+    Column("baseline", Text, nullable=True),
     Column("substantive", Integer, nullable=False),
     Column("cosmetic", Integer, nullable=False),
     Column("diff", JSON, nullable=False),
@@ -168,6 +162,20 @@ source_state = Table(
     Column("failures", Integer, nullable=False, default=0),
     Column("last_poll_at", DateTime(timezone=True), nullable=True),
     Column("last_score", Float, nullable=True),
+)
+
+# An incident opens at the first failure and closes at the first success after it, so the
+# operators hear once when something starts failing and once when it recovers.
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("key", String(512), primary_key=True),  # e.g. "task:dag.task[aa-en]", "layout:aa-en"
+    Column("status", String(8), nullable=False),  # open | closed
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("failures", Integer, nullable=False, default=1),  # since it opened
+    Column("last_error", Text, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 # The outbox: a message is rendered once and stored before anything is sent.

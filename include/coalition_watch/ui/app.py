@@ -1,7 +1,8 @@
 """The statement history app: series, versions, side-by-side diffs, the ledger, theme charts.
 
-Built by `create_app()`; it never imports Airflow. The Airflow plugin mounts it and adds
-Airflow's authentication as an app-wide dependency; tests and scripts run it as it is.
+Built by `create_app()`; it never imports Airflow. The Airflow plugin mounts it with an
+`AccessPolicy` built on Airflow's authorisation (statements for those who may read the DAGs,
+the delivery ledger for those who may read connections); tests and scripts run it open.
 """
 
 from __future__ import annotations
@@ -20,16 +21,20 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from coalition_watch.labels import source_label, theme_label, theme_style
 from coalition_watch.model import Diff, Document
 from coalition_watch.series import series_label
 from coalition_watch.store import history
 from coalition_watch.store.repository import Store, open_store
+from coalition_watch.ui.access import OPEN_ACCESS, Access, AccessPolicy
 from coalition_watch.ui.chart import share_chart_svg
 from coalition_watch.ui.colors import theme_colors
 from coalition_watch.ui.highlight import Segment, mark_spans
+from coalition_watch.ui.shared import shared_router
 from coalition_watch.ui.shares import ClassifyParagraphs, ShareCache, load_default_classifier
 
 TEMPLATES = Path(__file__).parent / "templates"
+MAX_ROW_ID = 2**63 - 1  # the largest integer key SQLite and PostgreSQL store
 DiffDocuments = Callable[[Document, Document], Diff]
 
 
@@ -131,13 +136,15 @@ def create_app(
     classify_paragraphs: ClassifyParagraphs | None = None,
     diff_documents: DiffDocuments | None = None,
     dependencies: Sequence[Depends] = (),
+    access: AccessPolicy = OPEN_ACCESS,
 ) -> FastAPI:
     """Build the app.
 
     store: a Store, a factory for one, or None for `open_store()` (COALITION_WATCH_DB_URL).
     classify_paragraphs / diff_documents: injected for tests; by default the project's
     classifier and diff engine, and pages explain when they are missing.
-    dependencies: applied to every route (the plugin passes Airflow's `get_user`).
+    dependencies: applied to every route, whatever its level.
+    access: who may see each level (coalition_watch.ui.access); open by default.
     """
     services = _Services(store, classify_paragraphs, diff_documents)
     app = FastAPI(
@@ -155,6 +162,7 @@ def create_app(
         lstrip_blocks=True,
     )
     env.filters["series_label"] = series_label
+    env.filters.update(theme_label=theme_label, theme_style=theme_style, source_label=source_label)
     templates = Jinja2Templates(env=env)
 
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -170,13 +178,29 @@ def create_app(
     def not_found(what: str) -> HTTPException:
         return HTTPException(status_code=404, detail=f"{what} not found")
 
-    @app.get("/", response_class=HTMLResponse, name="index")
+    def known_id(what: str, value: int) -> int:
+        """A row id the database can hold; a larger one names nothing (and would overflow)."""
+        if not 0 < value <= MAX_ROW_ID:
+            raise not_found(f"{what} {value}")
+        return value
+
+    # The page a message links to: public, its signed token is the authorisation.
+    app.include_router(shared_router(lambda: services.store, templates))
+    statements_level = access.require(Access.STATEMENTS)
+    recipients_level = access.require(Access.RECIPIENTS)
+
+    @app.get("/", response_class=HTMLResponse, name="index", dependencies=statements_level)
     def index(request: Request) -> HTMLResponse:
         return page(request, "index.html", series=history.series_overview(services.store))
 
-    @app.get("/statements/{statement_id}", response_class=HTMLResponse, name="statement")
+    @app.get(
+        "/statements/{statement_id}",
+        response_class=HTMLResponse,
+        name="statement",
+        dependencies=statements_level,
+    )
     def statement(request: Request, statement_id: int) -> HTMLResponse:
-        detail = history.statement_detail(services.store, statement_id)
+        detail = history.statement_detail(services.store, known_id("statement", statement_id))
         if detail is None:
             raise not_found(f"statement {statement_id}")
         series_versions = history.latest_versions_of_series(services.store, detail.series)
@@ -191,9 +215,14 @@ def create_app(
             ledger_size=len(history.delivery_ledger(services.store, history.event_keys(detail))),
         )
 
-    @app.get("/statements/{statement_id}/ledger", response_class=HTMLResponse, name="ledger")
+    @app.get(
+        "/statements/{statement_id}/ledger",
+        response_class=HTMLResponse,
+        name="ledger",
+        dependencies=recipients_level,
+    )
     def ledger(request: Request, statement_id: int) -> HTMLResponse:
-        detail = history.statement_detail(services.store, statement_id)
+        detail = history.statement_detail(services.store, known_id("statement", statement_id))
         if detail is None:
             raise not_found(f"statement {statement_id}")
         events = history.event_keys(detail)
@@ -229,14 +258,19 @@ def create_app(
             },
         )
 
-    @app.get("/comparisons/{comparison_id}", response_class=HTMLResponse, name="comparison")
+    @app.get(
+        "/comparisons/{comparison_id}",
+        response_class=HTMLResponse,
+        name="comparison",
+        dependencies=statements_level,
+    )
     def comparison(
         request: Request,
         comparison_id: int,
         significance: str | None = Query(None, pattern="^(substantive|cosmetic)$"),
         theme: str | None = None,
     ) -> HTMLResponse:
-        summary = history.comparison_summary(services.store, comparison_id)
+        summary = history.comparison_summary(services.store, known_id("comparison", comparison_id))
         if summary is None:
             raise not_found(f"comparison {comparison_id}")
         diff = services.store.comparison(comparison_id)["diff"]
@@ -245,7 +279,7 @@ def create_app(
             significance, theme,
         )  # fmt: skip
 
-    @app.get("/compare", response_class=HTMLResponse, name="compare")
+    @app.get("/compare", response_class=HTMLResponse, name="compare", dependencies=statements_level)
     def compare(
         request: Request,
         old: int,
@@ -256,7 +290,7 @@ def create_app(
         if old == new:
             raise HTTPException(status_code=400, detail=f"old and new are both version {old}")
         for vid in (old, new):
-            if history.find_version(services.store, vid) is None:
+            if history.find_version(services.store, known_id("version", vid)) is None:
                 raise not_found(f"version {vid}")
         stored = history.comparison_for_pair(services.store, old, new)
         if stored is not None:
@@ -284,7 +318,12 @@ def create_app(
                 change.themes = themes
         return render_diff(request, result.to_json(), old, new, None, significance, theme)
 
-    @app.get("/series/{series}", response_class=HTMLResponse, name="series")
+    @app.get(
+        "/series/{series}",
+        response_class=HTMLResponse,
+        name="series",
+        dependencies=statements_level,
+    )
     def series(request: Request, series: str) -> HTMLResponse:
         overview = {s.series: s for s in history.series_overview(services.store)}
         if series not in overview:
@@ -308,7 +347,7 @@ def create_app(
             unavailable=reason,
         )
 
-    @app.get("/series/{series}/themes.svg", name="series_chart")
+    @app.get("/series/{series}/themes.svg", name="series_chart", dependencies=statements_level)
     def series_chart(series: str) -> Response:
         cache, reason = services.shares()
         if cache is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from coalition_watch.labels import theme_label
 from coalition_watch.ui.colors import theme_colors
 from coalition_watch.ui.shares import MeetingShares
 
@@ -60,16 +61,17 @@ def share_chart_svg(meetings: list[MeetingShares], title: str) -> str:
         )
         for (px, py), m in zip(pts, meetings, strict=True):
             share = m.shares.get(theme, 0.0)
+            label = escape(theme_label(theme))
             out.append(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{color}">'
-                f"<title>{escape(theme)} {escape(m.published)}: {share:.1%}</title></circle>"
+                f"<title>{label} {escape(m.published)}: {share:.1%}</title></circle>"
             )
     for k, theme in enumerate(themes):
         ly = TOP + 8 + k * 20
         out.append(
             f'<rect x="{WIDTH - RIGHT + 16}" y="{ly - 9}" width="14" height="4" '
             f'fill="{colors[theme]}"/><text x="{WIDTH - RIGHT + 36}" y="{ly}" '
-            f'fill="#222">{escape(theme)}</text>'
+            f'fill="#222">{escape(theme_label(theme))}</text>'
         )
     out.append(
         f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '

@@ -4,6 +4,7 @@
         smtp.fail_next(2)                      # next two messages: 451 (transient)
         smtp.reject("gone@example.org")        # 550 for this recipient (permanent)
         smtp.stop(); smtp.start()              # down (connection refused), then up
+        smtp.hold_next_reply()                 # store the next message, hold back its 250
         smtp.messages                          # parsed EmailMessage objects received
 
 Each accepted message can be written as NNN-<recipient>.eml into `out_dir`.
@@ -11,6 +12,7 @@ Each accepted message can be written as NNN-<recipient>.eml into `out_dir`.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import socket
@@ -21,6 +23,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+
+from tests.kit.holds import ReplyHold
 
 
 def free_port() -> int:
@@ -40,7 +44,12 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        return self.server._accept(envelope)
+        reply = self.server._accept(envelope)
+        hold = self.server.hold
+        if hold is not None and reply.startswith("250") and hold.applies():
+            self.server.hold = None
+            await asyncio.get_running_loop().run_in_executor(None, hold.keep_back)
+        return reply
 
 
 class LocalSmtpServer:
@@ -54,6 +63,7 @@ class LocalSmtpServer:
         self._failures = 0
         self._lock = threading.Lock()
         self._controller: Controller | None = None
+        self.hold: ReplyHold | None = None  # delays the 250 to the next accepted message
 
     def connection_json(self, from_email: str = "coalition-watch@example.org") -> str:
         """The AIRFLOW_CONN_* value for an SmtpHook pointed at this server."""
@@ -75,6 +85,13 @@ class LocalSmtpServer:
     def fail_next(self, times: int = 1) -> None:
         with self._lock:
             self._failures += times
+
+    def hold_next_reply(self, skip: int = 0) -> ReplyHold:
+        """Accept (store) the next message (after `skip` more), then keep its 250 back until
+        the hold is released: the moment a client is killed after the server took the
+        message, before it knew."""
+        self.hold = ReplyHold(skip)
+        return self.hold
 
     def reject(self, address: str) -> None:
         self.rejected.add(address.lower())

@@ -34,7 +34,7 @@ An entry may say `page: true` to take its file and content type from
 
 Run it by hand for the demo::
 
-    python -m coalition_watch.testing.replay_server --root replay --scenario demo --state 2020
+    python -m tests.kit.replay_server --root replay --scenario demo --state 2020
 
 and switch state with `GET /_replay/state?set=2021`.
 """
@@ -59,7 +59,7 @@ from urllib.parse import parse_qs, urlsplit
 import yaml
 
 from coalition_watch.errors import ConfigError
-from coalition_watch.testing.replay_index import index_rows
+from coalition_watch.replay_archive import index_rows
 
 FAULTS = {
     "slowloris": "headers at once, then the body one byte at a time (fault_interval s apart)",
@@ -102,7 +102,8 @@ class Entry:
 
     @property
     def etag(self) -> str:
-        return '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
+        """The recorded ETag (`coalition-watch record`), else a hash of the body."""
+        return self.headers.get("ETag") or '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
 
 
 @dataclass(frozen=True)

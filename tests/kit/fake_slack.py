@@ -1,26 +1,37 @@
 """A local HTTP server that speaks enough of the Slack Web API for delivery tests.
 
-Methods: `auth.test`, `chat.postMessage`, `conversations.history`. Answers use Slack's
-JSON shapes: `{"ok": true, ...}` or `{"ok": false, "error": "channel_not_found"}`
-with HTTP 200, HTTP 429 with `Retry-After` and `{"ok": false, "error": "ratelimited"}`,
-and HTTP 500 with `{"ok": false, "error": "internal_error"}`.
+Methods: `auth.test`, `chat.postMessage` (with `thread_ts` for a reply, which must name
+a message of the channel), `conversations.list`, `conversations.history` (top-level
+messages only, as Slack answers) and `conversations.replies`. Answers use Slack's JSON
+shapes: `{"ok": true, ...}` or `{"ok": false, "error": "channel_not_found"}` with HTTP
+200, HTTP 429 with `Retry-After` and `{"ok": false, "error": "ratelimited"}`, and HTTP 500
+with `{"ok": false, "error": "internal_error"}`.
 
-    with FakeSlack(out_dir=tmp) as slack:
+Channels behave as in a real workspace: each has an id (C...) and a name. chat.postMessage
+takes either ("#name" or the id) and answers with the id; conversations.history takes only
+the id, and a name gets `channel_not_found`, as real Slack answers; conversations.list pages
+through the channels with a cursor. Posting to a channel the workspace lacks fails.
+
+    with FakeSlack(out_dir=tmp, channels=["ops", "iraq-desk"]) as slack:
         slack.fail_next(429, times=3, retry_after=1)
         slack.base_url  # "http://127.0.0.1:PORT/api/", for the connection's extra.base_url
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs
+
+from tests.kit.holds import ReplyHold
 
 TOKEN = "xoxb-test"
 
@@ -32,16 +43,33 @@ class Fault:
     retry_after: int | None = None
 
 
+def channel_id_for(name: str) -> str:
+    """A stable, Slack-shaped id for a channel name."""
+    return "C" + hashlib.sha256(name.encode()).hexdigest()[:10].upper()
+
+
 class FakeSlack:
-    def __init__(self, out_dir: Path | None = None, token: str = TOKEN):
+    def __init__(
+        self,
+        out_dir: Path | None = None,
+        token: str = TOKEN,
+        channels: Iterable[str] = (),
+        page_size: int = 2,
+        port: int = 0,
+    ):
         self.token = token
         self.out_dir = Path(out_dir) if out_dir else None
-        self.missing_channels: set[str] = set()
-        self.posted: list[dict] = []  # accepted chat.postMessage payloads
+        self.channels: dict[str, str] = {}  # name (no "#") -> id
+        for name in channels:
+            self.add_channel(name)
+        self.page_size = page_size  # conversations.list's page, small so cursors are used
+        # accepted chat.postMessage payloads, replies included, with the resolved `channel_id`
+        self.posted: list[dict] = []
+        self.hold: ReplyHold | None = None  # delays the answer to the next accepted post
         self.requests: list[tuple[str, dict]] = []  # every call, accepted or not
         self._faults: deque[Fault] = deque()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # -- control ---------------------------------------------------------------------------
@@ -69,11 +97,46 @@ class FakeSlack:
             for _ in range(times):
                 self._faults.append(Fault(status, error or default, retry_after))
 
+    def add_channel(self, name: str) -> str:
+        name = name.lstrip("#")
+        self.channels[name] = channel_id_for(name)
+        return self.channels[name]
+
     def reject_channel(self, channel: str) -> None:
-        self.missing_channels.add(channel)
+        """The channel is gone (deleted, or the bot was removed): posts get channel_not_found."""
+        with self._lock:
+            self.channels.pop(channel.lstrip("#"), None)
+
+    def channel_id(self, ref: str | None, *, names: bool = True) -> str | None:
+        """The id `ref` names: an id, or (when `names`) "#name" or a bare name."""
+        if not ref:
+            return None
+        if ref in self.channels.values():
+            return ref
+        return self.channels.get(ref.lstrip("#")) if names else None
+
+    def hold_next_reply(self, skip: int = 0) -> ReplyHold:
+        """Store the next post (after `skip` more), then keep its answer back until released."""
+        self.hold = ReplyHold(skip)
+        return self.hold
+
+    def posted_channels(self) -> list[str]:
+        """ "#name" of the channel of each accepted top-level message, in order."""
+        return ["#" + self._name_of(p["channel_id"]) for p in self.messages]
+
+    @property
+    def messages(self) -> list[dict]:
+        """Accepted top-level messages, every channel (thread replies left out)."""
+        return [p for p in self.posted if not p.get("thread_ts")]
 
     def messages_for(self, channel: str) -> list[dict]:
-        return [p for p in self.posted if p.get("channel") == channel]
+        """Top-level messages of `channel` ("#name" or id; replies are under `replies_to`)."""
+        wanted = self.channel_id(channel) or channel_id_for(channel.lstrip("#"))
+        return [p for p in self.posted if p["channel_id"] == wanted and not p.get("thread_ts")]
+
+    def replies_to(self, channel: str, ts: str) -> list[dict]:
+        wanted = self.channel_id(channel) or channel_id_for(channel.lstrip("#"))
+        return [p for p in self.posted if p["channel_id"] == wanted and p.get("thread_ts") == ts]
 
     def start(self) -> FakeSlack:
         self._thread.start()
@@ -111,8 +174,13 @@ class FakeSlack:
                 )
             if method == "chat.postMessage":
                 return self._post(body)
+            if method == "conversations.list":
+                return self._list(body)
             if method == "conversations.history":
                 return self._history(body)
+            if method == "conversations.replies":
+                replies = self.replies_to(body.get("channel"), body.get("ts"))
+                return 200, {}, {"ok": True, "messages": replies}
             return 404, {}, {"ok": False, "error": "unknown_method"}
 
     def _post(self, body: dict) -> tuple[int, dict, dict]:
@@ -123,29 +191,54 @@ class FakeSlack:
             )
             return fault.status, headers, {"ok": False, "error": fault.error}
         channel = body.get("channel")
-        if not channel or channel in self.missing_channels:
+        channel_id = self.channel_id(channel)
+        if channel_id is None:
             return 200, {}, {"ok": False, "error": "channel_not_found"}
         if not body.get("text") and not body.get("blocks"):
             return 200, {}, {"ok": False, "error": "no_text"}
+        parent = body.get("thread_ts")
+        if parent and not any(p["ts"] == parent for p in self.messages_for(channel)):
+            return 200, {}, {"ok": False, "error": "thread_not_found"}
         ts = f"{time.time():.6f}"
-        stored = dict(body, ts=ts)
+        stored = dict(body, ts=ts, channel_id=channel_id)
         self.posted.append(stored)
         if self.out_dir:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             text = json.dumps(body, indent=2, ensure_ascii=False)
             # content hash in the name: a later run never overwrites an earlier file
             digest = hashlib.sha256(text.encode()).hexdigest()[:8]
-            name = f"{len(self.posted):03d}-{str(channel).lstrip('#')}-{digest}.json"
+            reply = "-reply" if parent else ""
+            name = f"{len(self.posted):03d}-{self._name_of(channel_id)}{reply}-{digest}.json"
             (self.out_dir / name).write_text(text)
         return (
             200,
             {},
-            {"ok": True, "channel": channel, "ts": ts, "message": {"text": body.get("text")}},
+            {"ok": True, "channel": channel_id, "ts": ts, "message": {"text": body.get("text")}},
+        )
+
+    def _name_of(self, channel_id: str) -> str:
+        return next(name for name, cid in self.channels.items() if cid == channel_id)
+
+    def _list(self, body: dict) -> tuple[int, dict, dict]:
+        names = sorted(self.channels)
+        start = int(body.get("cursor") or 0)
+        limit = min(int(body.get("limit") or 100), self.page_size)
+        page = names[start : start + limit]
+        more = start + limit < len(names)
+        channels = [
+            {"id": self.channels[n], "name": n, "is_channel": True, "is_archived": False}
+            for n in page
+        ]
+        cursor = str(start + limit) if more else ""
+        return (
+            200,
+            {},
+            {"ok": True, "channels": channels, "response_metadata": {"next_cursor": cursor}},
         )
 
     def _history(self, body: dict) -> tuple[int, dict, dict]:
-        channel = body.get("channel")
-        if not channel or channel in self.missing_channels:
+        channel = self.channel_id(body.get("channel"), names=False)  # history wants the id
+        if channel is None:
             return 200, {}, {"ok": False, "error": "channel_not_found"}
         with_meta = str(body.get("include_all_metadata", "")).lower() in ("true", "1")
         messages = []
@@ -171,6 +264,11 @@ class FakeSlack:
                 status, headers, answer = fake._answer(
                     method, self.headers.get("Authorization"), body
                 )
+                hold = fake.hold
+                accepted = method == "chat.postMessage" and answer.get("ok")
+                if hold is not None and accepted and hold.applies():
+                    fake.hold = None
+                    hold.keep_back()  # stored; the poster waits for an answer it may never read
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -178,7 +276,9 @@ class FakeSlack:
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                # The client may be gone: a test killed it while the answer was held.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data)
 
             do_GET = do_POST  # noqa: N815
 

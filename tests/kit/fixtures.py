@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from coalition_watch.testing.postgres import (
+from tests.kit.postgres import (
     PostgresServer,
     PostgresUnavailable,
     create_database,

@@ -1,0 +1,139 @@
+"""Signed links a reader can open without an Airflow login: one comparison, read-only.
+
+A link is `<link base>/shared/comparisons/<id>?token=<token>`. The token is an
+itsdangerous timed signature over {comparison id, reader's themes}, so it opens that
+comparison alone, filtered to those themes, and nothing else; it expires after
+`COALITION_WATCH_LINK_DAYS` days (30 by default). Anyone holding the link can read that
+one comparison, which is what a desk officer forwarding an alert expects.
+
+The signing key is a secret, never in the repository. It is looked up, in order:
+  1. the environment variable COALITION_WATCH_LINK_SECRET;
+  2. the Airflow Variable `coalition_watch_link_secret` (Airflow's secrets backends,
+     its database, or AIRFLOW_VAR_COALITION_WATCH_LINK_SECRET);
+  3. the password of the Airflow connection `coalition_watch_links`.
+Without one, messages link to the operators' pages (behind the Airflow login) instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+from coalition_watch.errors import ConfigError
+from coalition_watch.settings import LINK_SECRET_ENV, MIN_LINK_SECRET_LENGTH, current
+
+log = logging.getLogger(__name__)
+
+SECRET_VARIABLE = "coalition_watch_link_secret"
+SECRET_CONNECTION = "coalition_watch_links"
+DEFAULT_DAYS = 30
+SHARED_PREFIX = "/shared"
+# The salt separates these tokens from any other use of the same key; v1 allows rotation.
+SALT = "coalition-watch.shared-comparison.v1"
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class SharedComparison:
+    """What a valid token grants: one comparison, seen through these themes (none: all)."""
+
+    comparison_id: int
+    themes: tuple[str, ...]
+
+
+class LinkRejected(Exception):
+    """A token that does not open anything; `expired` tells the two cases apart."""
+
+    def __init__(self, reason: str, *, expired: bool = False):
+        super().__init__(reason)
+        self.expired = expired
+
+
+def link_secret() -> str | None:
+    """The signing key from the environment or Airflow (see the module docstring)."""
+    secret = current().link_secret or _airflow_secret()
+    if secret and len(secret) < MIN_LINK_SECRET_LENGTH:
+        raise ConfigError(
+            SECRET_VARIABLE, None, f"the link secret needs {MIN_LINK_SECRET_LENGTH}+ characters"
+        )
+    return secret or None
+
+
+def _airflow_secret() -> str | None:
+    try:
+        from airflow.models.variable import Variable
+    except ImportError:
+        return None
+    try:
+        value = Variable.get(SECRET_VARIABLE, default_var=None)
+        if value:
+            return str(value)
+        from airflow.hooks.base import BaseHook
+
+        return BaseHook.get_connection(SECRET_CONNECTION).password or None
+    except Exception:  # no metadata database, no such connection: no secret configured
+        return None
+
+
+def link_days() -> int:
+    return current().link_days
+
+
+def _serializer(secret: str, now: Clock) -> URLSafeTimedSerializer:
+    class ClockedSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(now())
+
+    return URLSafeTimedSerializer(secret, salt=SALT, signer=ClockedSigner)
+
+
+def issue_token(
+    comparison_id: int, themes: Iterable[str], *, secret: str, now: Clock = time.time
+) -> str:
+    payload = {"c": int(comparison_id), "t": sorted(set(themes))}
+    return _serializer(secret, now).dumps(payload)
+
+
+def read_token(
+    token: str,
+    comparison_id: int,
+    *,
+    secret: str,
+    max_age_days: int = DEFAULT_DAYS,
+    now: Clock = time.time,
+) -> SharedComparison:
+    """What `token` grants on `comparison_id`; LinkRejected when forged, altered or expired."""
+    try:
+        payload = _serializer(secret, now).loads(token, max_age=max_age_days * 86_400)
+    except SignatureExpired:
+        raise LinkRejected("this link has expired", expired=True) from None
+    except BadSignature:
+        raise LinkRejected("this link is not valid (it was altered or cut short)") from None
+    if not isinstance(payload, dict) or payload.get("c") != comparison_id:
+        raise LinkRejected("this link is for another comparison")
+    themes = payload.get("t") or []
+    return SharedComparison(comparison_id, tuple(str(t) for t in themes))
+
+
+def shared_path(comparison_id: int, token: str) -> str:
+    return f"{SHARED_PREFIX}/comparisons/{comparison_id}?{urlencode({'token': token})}"
+
+
+def reader_link(comparison_id: int | None, themes: Iterable[str]) -> str | None:
+    """The signed link for a reader of `themes`, or None when links cannot be signed here."""
+    base = current().link_base
+    if comparison_id is None or not base:
+        return None
+    secret = link_secret()
+    if secret is None:
+        log.info("no %s configured: messages link to the operators' pages", LINK_SECRET_ENV)
+        return None
+    return base.rstrip("/") + shared_path(
+        comparison_id, issue_token(comparison_id, themes, secret=secret)
+    )

@@ -1,0 +1,70 @@
+"""Encoding damage repaired before anything compares or shows text.
+
+Official pages flip between clean text and UTF-8 read as Windows-1252 or Latin-1
+(`â€™` for `’`, `Ã¨` for `è`, sometimes twice over), double-escaped entities
+(`&amp;rsquo;`) and stray replacement characters. ftfy, a library kept for exactly this,
+undoes the first two; what it cannot undo (a `�` stands where a character was lost) is
+reported by `looks_damaged` so operators can look, and `matches_despite_damage` lets the
+diff treat a sentence that differs only there as the same sentence.
+
+Only encoding is repaired: quotes, ligatures and character widths are left as published
+(the diff's own folding decides what they mean for comparison).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from ftfy import TextFixerConfig, fix_text
+from ftfy.badness import is_bad
+
+REPLACEMENT = "\ufffd"
+
+_CONFIG = TextFixerConfig(
+    unescape_html=True,  # extracted text is never markup: an entity left in it is damage
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    normalization="NFC",
+)
+# Damage needs a non-ASCII character or an entity; plain ASCII text skips ftfy entirely.
+_MAY_BE_DAMAGED = re.compile(r"[^\x00-\x7f]|&[#A-Za-z]")
+# Up to this many characters of the other text may stand where one `�` is.
+_LOST_CHARACTERS = 3
+
+
+@lru_cache(maxsize=8192)
+def repair(text: str) -> str:
+    """`text` with mojibake and double-escaped entities undone; clean text is unchanged."""
+    if not _MAY_BE_DAMAGED.search(text):
+        return text
+    return fix_text(text, _CONFIG)
+
+
+def repair_all(texts: Iterable[str]) -> tuple[str, ...]:
+    return tuple(repair(t) for t in texts)
+
+
+def looks_damaged(text: str) -> bool:
+    """Still damaged after repair: a replacement character, or what ftfy calls mojibake."""
+    repaired = repair(text)
+    return REPLACEMENT in repaired or is_bad(repaired)
+
+
+def damaged_paragraphs(paragraphs: Iterable[str]) -> list[int]:
+    """Indexes of the paragraphs that repair could not make clean."""
+    return [i for i, p in enumerate(paragraphs) if looks_damaged(p)]
+
+
+def matches_despite_damage(damaged: str, clean: str) -> bool:
+    """True when `damaged` equals `clean` except where `�` stands for lost characters.
+
+    Compared case-insensitively on the texts as given; the caller folds them first.
+    """
+    if REPLACEMENT not in damaged:
+        return False
+    pieces = [re.escape(p) for p in damaged.split(REPLACEMENT)]
+    pattern = f".{{1,{_LOST_CHARACTERS}}}".join(pieces)
+    return re.fullmatch(pattern, clean, flags=re.IGNORECASE | re.DOTALL) is not None

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select, updat
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from coalition_watch.errors import BadInput
+from coalition_watch.errors import BadInput, MissingBlob, StoreError
 from coalition_watch.model import Diff, Document
 from coalition_watch.normalize import fold
 from coalition_watch.robots import RobotsRules
@@ -78,8 +78,27 @@ def create_engine_for(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    _raise_store_errors(engine)
+    return engine
+
+
+def _raise_store_errors(engine: Engine) -> None:
+    """Database failures leave the store as StoreError (in the package's error tree).
+
+    Integrity errors stay SQLAlchemy's: the store's own code catches them where a
+    concurrent writer got there first, and that is not a failure.
+    """
+    where = engine.url.render_as_string(hide_password=True)
+
+    @event.listens_for(engine, "handle_error")
+    def _as_store_error(context) -> None:
+        if isinstance(context.sqlalchemy_exception, IntegrityError):
+            return
+        original = context.original_exception
+        reason = " ".join(str(original).split()) or type(original).__name__
+        raise StoreError(where, reason) from original
 
 
 class Store:
@@ -141,7 +160,7 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(t.blobs.c.data).where(t.blobs.c.sha256 == sha)).first()
         if row is None:
-            raise KeyError(sha)
+            raise MissingBlob(sha)
         return zlib.decompress(row.data)
 
     # -- conditional GET validators -------------------------------------------------------
@@ -345,8 +364,6 @@ class Store:
     @staticmethod
     def _row_to_version(row) -> StoredVersion:
         paragraphs = row.paragraphs
-        if isinstance(paragraphs, str):  # some drivers hand JSON back as text
-            paragraphs = json.loads(paragraphs)
         return StoredVersion(
             id=row.id,
             publication_id=row.publication_id,
@@ -578,10 +595,7 @@ class Store:
             row = conn.execute(
                 select(t.comparisons).where(t.comparisons.c.id == comparison_id)
             ).one()
-        data = dict(row._mapping)
-        if isinstance(data["diff"], str):
-            data["diff"] = json.loads(data["diff"])
-        return data
+        return dict(row._mapping)
 
     def versions_since(
         self, since: str | None = None, statement_id: int | None = None

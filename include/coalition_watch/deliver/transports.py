@@ -1,8 +1,10 @@
 """Senders: email through Airflow's SmtpHook, Slack through SlackHook (slack-sdk underneath).
 
-Airflow is imported inside the methods, so `import coalition_watch.deliver` stays
-Airflow-free. Each transport maps its library's failures to TransientDeliveryError
-(retry later) or PermanentDeliveryError (record, alert the operators) in one place.
+This is the one module of the package that reaches Airflow (its hooks, connections and
+variables); Airflow is imported inside the functions, so `import coalition_watch` stays
+Airflow-free (tests/test_architecture.py holds the line). Each transport maps its
+library's failures to TransientDeliveryError (retry later) or PermanentDeliveryError
+(record, alert the operators) in one place.
 """
 
 from __future__ import annotations
@@ -44,6 +46,24 @@ class Transport(Protocol):
     def find_sent(self, message: Outgoing) -> str | None:
         """The platform id if `message` is known to be delivered already, else None."""
         ...
+
+
+def airflow_secret(variable: str, connection: str) -> str | None:
+    """The Airflow Variable `variable` (secrets backends, database, AIRFLOW_VAR_*), else the
+    password of the connection `connection`; None where Airflow has neither (or is absent)."""
+    try:
+        from airflow.models.variable import Variable
+    except ImportError:
+        return None
+    try:
+        value = Variable.get(variable, default_var=None)
+        if value:
+            return str(value)
+        from airflow.hooks.base import BaseHook
+
+        return BaseHook.get_connection(connection).password or None
+    except Exception:  # no metadata database, no such connection: no secret configured
+        return None
 
 
 class SmtpTransport:

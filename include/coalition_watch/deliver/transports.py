@@ -9,7 +9,9 @@ library's failures to TransientDeliveryError (retry later) or PermanentDeliveryE
 
 from __future__ import annotations
 
+import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import message_from_string
 from email import policy as email_policy
@@ -52,18 +54,38 @@ def airflow_secret(variable: str, connection: str) -> str | None:
     """The Airflow Variable `variable` (secrets backends, database, AIRFLOW_VAR_*), else the
     password of the connection `connection`; None where Airflow has neither (or is absent)."""
     try:
+        from airflow.models.connection import Connection
         from airflow.models.variable import Variable
     except ImportError:
         return None
+    # Airflow logs a traceback for each secrets backend that cannot answer (a metadata
+    # database without tables, say); here that only means "no secret there".
+    quiet = (
+        logging.getLogger("airflow.models.variable"),
+        logging.getLogger("airflow.models.connection"),
+    )
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL)
     try:
-        value = Variable.get(variable, default_var=None)
+        return _first_answer(
+            lambda: Variable.get(variable, default_var=None),
+            lambda: Connection.get_connection_from_secrets(connection).password,
+        )
+    finally:
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _first_answer(*lookups: Callable[[], str | None]) -> str | None:
+    for lookup in lookups:
+        try:
+            value = lookup()
+        except Exception:  # no metadata database, no such variable or connection
+            continue
         if value:
             return str(value)
-        from airflow.hooks.base import BaseHook
-
-        return BaseHook.get_connection(connection).password or None
-    except Exception:  # no metadata database, no such connection: no secret configured
-        return None
+    return None
 
 
 class SmtpTransport:

@@ -206,16 +206,16 @@ class IndicatorIndex:
         word-anchored indicator is tried only where a word with its anchor starts (its
         regex begins with a word boundary), an open-start or raw one over the whole text.
         """
-        starts: dict[str, list[int]] = {}
+        by_prefix = self._by_prefix
+        positions: dict[int, list[int]] = {}  # entry -> word starts, ascending
         for word in _ANCHOR_WORD.finditer(text):
             folded = _fold_word(word.group(1))
-            for n in range(1, ANCHOR_LENGTH + 1):
-                if len(folded) >= n:
-                    starts.setdefault(folded[:n], []).append(word.start())
-        positions: dict[int, set[int]] = {}
-        for prefix in starts.keys() & self._by_prefix.keys():
-            for entry in self._by_prefix[prefix]:
-                positions.setdefault(entry, set()).update(starts[prefix])
+            start = word.start()
+            for n in range(1, min(len(folded), ANCHOR_LENGTH) + 1):
+                for entry in by_prefix.get(folded[:n], ()):
+                    starts = positions.setdefault(entry, [])
+                    if not starts or starts[-1] != start:  # two prefixes of one word
+                        starts.append(start)
         scanned = set(self._always)
         folded_text = fold(text) if self._by_substring else ""
         for substring, entries in self._by_substring.items():
@@ -229,7 +229,7 @@ class IndicatorIndex:
                 found.extend((theme_id, indicator, m) for m in pattern.finditer(text))
                 continue
             end = 0
-            for position in sorted(positions[entry]):
+            for position in positions[entry]:
                 if position < end:
                     continue  # finditer resumes after a match
                 m = pattern.match(text, position)

@@ -57,28 +57,14 @@ class LinkRejected(Exception):
 
 def link_secret() -> str | None:
     """The signing key from the environment or Airflow (see the module docstring)."""
-    secret = current().link_secret or _airflow_secret()
+    from coalition_watch.deliver.transports import airflow_secret  # the Airflow adapter
+
+    secret = current().link_secret or airflow_secret(SECRET_VARIABLE, SECRET_CONNECTION)
     if secret and len(secret) < MIN_LINK_SECRET_LENGTH:
         raise ConfigError(
             SECRET_VARIABLE, None, f"the link secret needs {MIN_LINK_SECRET_LENGTH}+ characters"
         )
     return secret or None
-
-
-def _airflow_secret() -> str | None:
-    try:
-        from airflow.models.variable import Variable
-    except ImportError:
-        return None
-    try:
-        value = Variable.get(SECRET_VARIABLE, default_var=None)
-        if value:
-            return str(value)
-        from airflow.hooks.base import BaseHook
-
-        return BaseHook.get_connection(SECRET_CONNECTION).password or None
-    except Exception:  # no metadata database, no such connection: no secret configured
-        return None
 
 
 def link_days() -> int:

@@ -7,6 +7,8 @@
 3. No production code (the package, the DAGs, the plugins) imports the development kit
    (`tests/`, with the demo) or the modules that used to hold it.
 4. A DAG file imports nothing but the package, `airflow.sdk` and the standard library.
+5. README.md's architecture tour names every module and folder of the package, and
+   nothing that is not there.
 
 Imports are read with `ast`, so a rule holds for code that is never run by a test.
 """
@@ -14,6 +16,7 @@ Imports are read with `ast`, so a rule holds for code that is never run by a tes
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,3 +172,17 @@ def test_the_checker_reads_lazy_and_type_checking_imports_apart(tmp_path):
     assert ("os", False) in found and ("json", False) in found
     assert ("airflow.hooks.base", True) in found and ("airflow.hooks.base.BaseHook", True) in found
     assert not any(module == "sqlalchemy" for module, _ in found)
+
+
+def test_the_readme_tour_names_every_module_and_only_what_exists():
+    """The architecture tour in README.md matches the tree."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("| Folder | What lives there |")
+    tour = readme[start : readme.index("\n\n", start)]
+    named = set(re.findall(r"`\s*([\w./-]+(?:\.py|\.yaml|/))`", tour))  # paths, not commands
+    top_level = {p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
+    folders = {f"{p.name}/" for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert not (top_level | folders) - named, "modules the tour leaves out"
+    places = (PACKAGE, ROOT, ROOT / "tests", *(p for p in PACKAGE.iterdir() if p.is_dir()))
+    for name in named:
+        assert any((place / name).exists() for place in places), f"the tour names {name}: absent"

@@ -22,14 +22,11 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
+from coalition_watch.config_files import load_config, read_yaml
 from coalition_watch.errors import ConfigError
-from coalition_watch.settings import config_path
 from coalition_watch.store import StoredVersion
 
 
@@ -137,24 +134,12 @@ def _long_date(iso: str | None) -> str:
 
 def load_baseline_rules(path: str | Path | None = None) -> BaselineRules:
     """The rules from config/baseline.yaml (the deployment's, else the packaged one)."""
-    if path is None:
-        return _default()
-    return _read(Path(path))
-
-
-@cache
-def _default() -> BaselineRules:
-    return _read(config_path("baseline.yaml"))
+    return load_config("baseline.yaml", path, _read)
 
 
 def _read(path: Path) -> BaselineRules:
     name = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(name, None, f"cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(name, None, f"not valid YAML: {exc}") from exc
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(name, None, "expected a mapping")
     unknown = set(data) - {"full_text_titles", "summary_titles", "publishers"}

@@ -7,20 +7,19 @@ Airflow.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from coalition_watch.store import Store, open_store
-
-LINK_BASE_ENV = "COALITION_WATCH_LINK_BASE"  # public URL of the UI, for "see the full diff"
-HORIZON_ENV = "COALITION_WATCH_ALERT_HORIZON_DAYS"
-DEFAULT_HORIZON_DAYS = 30
+if TYPE_CHECKING:  # DAG files import this module when parsed: SQLAlchemy waits for a task
+    from coalition_watch.store import Store
 
 
 def store_for(db_url: str | None = None) -> Store:
+    from coalition_watch.store import open_store
+
     store = open_store(db_url)
     store.check_schema()
     return store
@@ -46,7 +45,8 @@ def poll_sources(source_ids: Iterable[str] | None = None, *, db_url: str | None 
     from coalition_watch.poll import make_client, poll_source
 
     store = store_for(db_url)
-    client = make_client(store)  # one client: per-host limits hold across sources
+    # one client: per-host limits hold across sources; robots.txt rules shared by every task
+    client = make_client(store, robots=store)
     outcomes = []
     for source in enabled_sources(source_ids):
         outcome = poll_source(store, source, client)
@@ -72,30 +72,17 @@ class SourceGroup:
         return re.sub(r"[^a-z0-9]+", "_", self.host.lower()).strip("_")
 
 
-def _source_entries() -> list[dict]:
-    """The enabled entries of sources.yaml, read without the adapters.
-
-    DAG files call this at parse time, which must stay cheap: importing the adapters
-    (parsers, HTTP) would cost a second per parse. Full validation happens in the tasks.
-    """
-    import yaml
-
-    from coalition_watch.settings import config_path
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: faster
-    text = config_path("sources.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=loader) or {}  # noqa: S506 (a safe loader)
-    entries = data.get("sources") or []
-    return [e for e in entries if isinstance(e, dict) and e.get("id") and e.get("enabled", True)]
-
-
 def source_groups() -> list[SourceGroup]:
-    """Enabled sources grouped by the host of their first URL."""
+    """Enabled sources grouped by the host of their first URL.
+
+    DAG files call this at parse time: the common keys of sources.yaml are checked without
+    importing the adapters (see `source_entries`), so parsing stays cheap.
+    """
+    from coalition_watch.source_entries import read_source_file
+
     groups: dict[str, list[str]] = {}
-    for entry in _source_entries():
-        urls = list((entry.get("urls") or {}).values())
-        host = (urlsplit(urls[0]).hostname if urls else None) or entry["id"]
-        groups.setdefault(host.removeprefix("www."), []).append(entry["id"])
+    for entry in read_source_file().enabled():
+        groups.setdefault(entry.host, []).append(entry.id)
     return [SourceGroup(host, ids) for host, ids in sorted(groups.items())]
 
 
@@ -109,32 +96,20 @@ def subscribers(known_sources: Sequence[str] | None = None):
     return load_subscriptions(known_themes=load_themes().ids, known_sources=known_sources)
 
 
-def horizon_days() -> int | None:
-    """Days after which a statement is history, not news ("none": never)."""
-    from coalition_watch.errors import ConfigError
-
-    raw = os.environ.get(HORIZON_ENV)
-    if raw is None:
-        return DEFAULT_HORIZON_DAYS
-    if raw.strip().lower() in ("", "none"):
-        return None
-    if not raw.strip().isdigit():
-        raise ConfigError(HORIZON_ENV, None, f"expected a number of days or 'none', got {raw!r}")
-    return int(raw)
-
-
 def processor(db_url: str | None = None):
     """The Processor every run uses: the configured taxonomy, subscribers and links."""
     from coalition_watch.classify import Classifier
     from coalition_watch.process import Processor
+    from coalition_watch.settings import current
     from coalition_watch.themes import load_themes
 
+    settings = current()
     return Processor(
         store_for(db_url),
         Classifier(load_themes()),
         subscribers(),
-        link_base=os.environ.get(LINK_BASE_ENV),
-        horizon_days=horizon_days(),
+        link_base=settings.link_base,
+        horizon_days=settings.alert_horizon_days,
     )
 
 
@@ -167,14 +142,38 @@ def queue_digest(period_key: str, *, db_url: str | None = None) -> int:
     return enqueue_digest(store_for(db_url), subscribers(), period_key=period_key)
 
 
-def housekeeping(*, raw_days: int, ledger_days: int, db_url: str | None = None) -> dict:
+def queue_daily_digest(logical_date: datetime | None = None, *, db_url: str | None = None) -> int:
+    """The digest of the day `logical_date` falls on in the digest time zone (default: now)."""
+    from zoneinfo import ZoneInfo
+
+    from coalition_watch.settings import current
+
+    moment = logical_date or datetime.now(UTC)
+    day = moment.astimezone(ZoneInfo(current().timezone)).date()
+    return queue_digest(f"daily:{day.isoformat()}", db_url=db_url)
+
+
+def housekeeping(
+    *, raw_days: int | None = None, ledger_days: int | None = None, db_url: str | None = None
+) -> dict:
+    """Prune raw bodies and ledger rows older than the retention settings (or the days given)."""
+    from coalition_watch.settings import current
     from coalition_watch.store.housekeeping import housekeep
 
-    return housekeep(store_for(db_url), raw_days=raw_days, ledger_days=ledger_days).to_json()
+    settings = current()
+    report = housekeep(
+        store_for(db_url),
+        raw_days=settings.raw_retention_days if raw_days is None else raw_days,
+        ledger_days=settings.ledger_retention_days if ledger_days is None else ledger_days,
+    )
+    return report.to_json()
 
 
 def source_ids() -> list[str]:
-    return [entry["id"] for entry in _source_entries()]
+    """The ids of the enabled sources (cheap enough for DAG parse time, see source_groups)."""
+    from coalition_watch.source_entries import read_source_file
+
+    return [entry.id for entry in read_source_file().enabled()]
 
 
 def series_ids() -> list[str]:

@@ -22,18 +22,16 @@ Everything is checked at load time, so a bad file fails before anything runs.
 
 from __future__ import annotations
 
-import os
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from coalition_watch.config_files import config_path, read_yaml
 from coalition_watch.errors import ConfigError
-from coalition_watch.settings import config_path
+from coalition_watch.indicator_index import ALWAYS, Anchors, phrase_anchors
 
-ENV_VAR = "COALITION_WATCH_THEMES"
 LANGUAGES = ("en", "de", "any")
 STRONG_WEIGHT = 1.0
 WEAK_WEIGHT = 0.5
@@ -62,6 +60,7 @@ class Indicator:
     weight: float
     pattern: re.Pattern[str]
     claims: bool = False
+    anchors: Anchors = ALWAYS  # where it can start; see indicator_index.py
 
 
 @dataclass(frozen=True)
@@ -125,42 +124,30 @@ class Taxonomy:
 
 
 def default_path() -> Path:
-    """The taxonomy in use: $COALITION_WATCH_THEMES if set, else the deployment's config
-    directory or the packaged file (see `settings.config_path`)."""
-    override = os.environ.get(ENV_VAR)
-    if override:
-        return Path(override)
+    """The taxonomy in use: the deployment's config directory's, else the packaged file."""
     return config_path("themes.yaml")
 
 
 def load_themes(path: Path | str | None = None) -> Taxonomy:
-    """Load and check a taxonomy file (default: see `default_path`)."""
+    """Load and check a taxonomy file (default: see `default_path`).
+
+    Compiled once per process and file content: loading the same bytes again returns
+    the same frozen Taxonomy, so callers need not keep it around to avoid recompiling.
+    """
     path = Path(path) if path is not None else default_path()
-    file = str(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
-    except FileNotFoundError:
-        raise ConfigError(file, None, "file not found") from None
-    except OSError as exc:
-        raise ConfigError(file, None, f"cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(file, None, f"not valid YAML: {_one_line(exc)}") from None
-    return parse_taxonomy(raw, file)
+        key = (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+    except OSError:
+        key = None  # read_yaml says what is wrong with the file
+    if key in _COMPILED:
+        return _COMPILED[key]
+    taxonomy = parse_taxonomy(read_yaml(path), str(path))
+    if key is not None:
+        _COMPILED[key] = taxonomy
+    return taxonomy
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (YAML keeps the last)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+_COMPILED: dict[tuple[str, str] | None, Taxonomy] = {}
 
 
 def parse_taxonomy(raw: object, file: str) -> Taxonomy:
@@ -171,13 +158,14 @@ def parse_taxonomy(raw: object, file: str) -> Taxonomy:
     if extra:
         raise ConfigError(file, None, f"unknown top-level field(s): {', '.join(sorted(extra))}")
     names = _parse_names(raw.get("names") or {}, file)
+    variants = {name: list(v) for name, v in (raw.get("names") or {}).items()}
     entries = raw.get("themes")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(file, "themes", "expected a non-empty list of themes")
     themes: list[Theme] = []
     seen: set[str] = set()
     for position, entry in enumerate(entries, start=1):
-        theme = _parse_theme(entry, position, names, file)
+        theme = _parse_theme(entry, position, names, variants, file)
         if theme.id in seen:
             raise ConfigError(file, theme.id, "duplicate theme id")
         seen.add(theme.id)
@@ -207,7 +195,9 @@ def _parse_names(raw: object, file: str) -> dict[str, str]:
     return names
 
 
-def _parse_theme(entry: object, position: int, names: dict[str, str], file: str) -> Theme:
+def _parse_theme(
+    entry: object, position: int, names: dict[str, str], variants: dict[str, list], file: str
+) -> Theme:
     if not isinstance(entry, dict):
         raise ConfigError(file, f"themes[{position}]", "expected a mapping")
     theme_id = entry.get("id")
@@ -227,13 +217,12 @@ def _parse_theme(entry: object, position: int, names: dict[str, str], file: str)
         raise ConfigError(file, f"{theme_id}.colour", f"expected '#rrggbb', not {colour!r}")
 
     indicators: list[Indicator] = []
-    indicators += _parse_block(entry.get("indicators"), theme_id, "indicators", names, file)
-    if not indicators:
-        raise ConfigError(file, theme_id, "empty indicator list")
-    if "weak" in entry:
-        indicators += _parse_block(entry["weak"], theme_id, "weak", names, file)
-    if "claims" in entry:
-        indicators += _parse_block(entry["claims"], theme_id, "claims", names, file)
+    blocks = [("indicators", entry.get("indicators"))]
+    blocks += [(field, entry[field]) for field in ("weak", "claims") if field in entry]
+    for field, block in blocks:
+        indicators += _parse_block(block, theme_id, field, names, variants, file)
+        if not indicators:
+            raise ConfigError(file, theme_id, "empty indicator list")
     return Theme(
         id=theme_id,
         label=entry["label"].strip(),
@@ -244,7 +233,12 @@ def _parse_theme(entry: object, position: int, names: dict[str, str], file: str)
 
 
 def _parse_block(
-    raw: object, theme_id: str, field: str, names: dict[str, str], file: str
+    raw: object,
+    theme_id: str,
+    field: str,
+    names: dict[str, str],
+    variants: dict[str, list],
+    file: str,
 ) -> list[Indicator]:
     """A {language: [indicator, ...]} block; `claims` may also be a plain list (any)."""
     if field == "claims" and isinstance(raw, list):
@@ -264,9 +258,16 @@ def _parse_block(
         for term in terms:
             if not isinstance(term, str) or not term.strip():
                 raise ConfigError(file, key, f"empty or non-text indicator {term!r}")
-            pattern = _compile(term.strip(), language, names, file, key)
+            text = term.strip()
             compiled.append(
-                Indicator(term.strip(), language, weight, pattern, claims=field == "claims")
+                Indicator(
+                    text,
+                    language,
+                    weight,
+                    _compile(text, language, names, file, key),
+                    claims=field == "claims",
+                    anchors=phrase_anchors(text, language, variants),
+                )
             )
     return compiled
 
@@ -339,7 +340,3 @@ def _word_regex(word: str, language: str) -> str:
         text = re.sub(r"i[sz](?=e\Z|ed\Z|es\Z|ing\Z|ation)", "i[sz]", text)
         text = re.sub(r"en[cs]e\Z", "en[cs]e", text)
     return text
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())

@@ -6,9 +6,6 @@ import pytest
 
 from coalition_watch.errors import ConfigError
 from coalition_watch.links import (
-    DAYS_ENV,
-    LINK_BASE_ENV,
-    SECRET_ENV,
     LinkRejected,
     issue_token,
     link_days,
@@ -16,6 +13,9 @@ from coalition_watch.links import (
     read_token,
     reader_link,
 )
+from coalition_watch.settings import LINK_BASE_ENV
+from coalition_watch.settings import LINK_DAYS_ENV as DAYS_ENV
+from coalition_watch.settings import LINK_SECRET_ENV as SECRET_ENV
 
 SECRET = "unit-test-secret-0123456789"
 DAY = 86_400
@@ -71,9 +71,20 @@ def test_the_secret_may_be_an_airflow_variable(monkeypatch):
     assert link_secret() == SECRET
 
 
+def test_or_the_password_of_an_airflow_connection(monkeypatch):
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    monkeypatch.delenv("AIRFLOW_VAR_COALITION_WATCH_LINK_SECRET", raising=False)
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_COALITION_WATCH_LINKS", f'{{"conn_type": "generic", "password": "{SECRET}"}}'
+    )
+    assert link_secret() == SECRET
+    monkeypatch.delenv("AIRFLOW_CONN_COALITION_WATCH_LINKS")
+    assert link_secret() is None
+
+
 def test_link_days_are_checked(monkeypatch):
     monkeypatch.setenv(DAYS_ENV, "0")
-    with pytest.raises(ConfigError, match="whole number of days"):
+    with pytest.raises(ConfigError, match="COALITION_WATCH_LINK_DAYS: expected at least 1 day"):
         link_days()
     monkeypatch.setenv(DAYS_ENV, "7")
     assert link_days() == 7

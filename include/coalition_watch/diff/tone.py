@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-import yaml
-
+from coalition_watch.config_files import load_config, read_yaml
 from coalition_watch.errors import ConfigError
 from coalition_watch.model import Change
-from coalition_watch.settings import config_path
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 LANGUAGES = ("en", "de")
@@ -200,21 +197,9 @@ def _term_spec(name: str, where: str, value) -> tuple[int, list[str]]:
 
 def load_tone_lexicon(path: str | Path | None = None) -> ToneLexicon:
     """The lexicon from config/tone.yaml (the deployment's, else the packaged one)."""
-    if path is None:
-        return _default()
-    return _read(Path(path))
-
-
-@cache
-def _default() -> ToneLexicon:
-    return _read(config_path("tone.yaml"))
+    return load_config("tone.yaml", path, _read)
 
 
 def _read(path: Path) -> ToneLexicon:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(str(path), None, f"cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(str(path), None, f"not valid YAML: {exc}") from exc
+    data = read_yaml(path)
     return _build(str(path), data)

@@ -8,7 +8,6 @@ HTML in `details.body`, the title, `first_published_at`, `document_type` and `lo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,38 +15,29 @@ from bs4 import BeautifulSoup
 
 from coalition_watch.errors import ExtractionError
 from coalition_watch.extract.dates import parse_date
-from coalition_watch.extract.engine import body_texts, clean_paragraphs, published, read_page
+from coalition_watch.extract.engine import body_texts, clean_paragraphs, read_page
 from coalition_watch.extract.language import declared_language
-from coalition_watch.extract.profiles import CATALOGUE
+from coalition_watch.extract.profiles import catalogue
+from coalition_watch.json_input import JsonInputError, parse_json
 from coalition_watch.model import Document
 from coalition_watch.normalize import clean_display
 
 KIND = "gov_uk"
-PROFILE = CATALOGUE.kinds[KIND]
 
 
 def extract(html: str | bytes, *, where: str, url: str | None = None) -> Document:
-    page = read_page(html, PROFILE, where)
+    page = read_page(html, catalogue().kinds[KIND], where)
     doc_type = page.doc_type.replace("_", " ").capitalize() if page.doc_type else None
-    return Document(
-        title=page.title,
-        paragraphs=tuple(page.paragraphs),
-        published=published(page),
-        language=page.language,
-        url=url,
-        doc_type=doc_type,
-    )
+    return page.document(url=url, doc_type=doc_type)
 
 
 def extract_content_item(item: Mapping[str, Any] | str | bytes, *, where: str) -> Document:
     """A Content API JSON item (decoded or raw) as a Document."""
     if isinstance(item, str | bytes):
         try:
-            item = json.loads(item)
-        except ValueError as error:
-            raise ExtractionError(
-                where, f"not a gov.uk content item: invalid JSON ({error})"
-            ) from None
+            item = parse_json(item)
+        except JsonInputError as error:
+            raise ExtractionError(where, f"not a gov.uk content item: {error}") from None
     if not isinstance(item, Mapping):
         raise ExtractionError(where, "not a gov.uk content item: expected a JSON object")
     details = item.get("details")
@@ -55,7 +45,8 @@ def extract_content_item(item: Mapping[str, Any] | str | bytes, *, where: str) -
     if not isinstance(body_html, str) or not body_html.strip():
         raise ExtractionError(where, "gov.uk content item has no details.body")
     fragment = BeautifulSoup(body_html, "lxml")
-    paragraphs = clean_paragraphs(body_texts(fragment, PROFILE), PROFILE)
+    profile = catalogue().kinds[KIND]
+    paragraphs = clean_paragraphs(body_texts(fragment, profile), profile)
     if not paragraphs:
         raise ExtractionError(where, "gov.uk content item details.body holds no text")
     base_path = item.get("base_path")

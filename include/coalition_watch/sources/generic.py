@@ -3,7 +3,7 @@
 The listing is an RSS feed (`listing_format: rss`, e.g. a WordPress embassy's `/feed/`) or
 an HTML page read with CSS selectors (`listing: {item, link, title, date}`). Article pages
 go through the generic extractor, with `selectors` from the source if given, else the
-profile for the host in coalition_watch/extract/selectors.yaml. That profile's
+profile for the host in coalition_watch/config/selectors.yaml. That profile's
 `title_strip` patterns clean listing titles too ("... (25.06.19)" on diplomatie.gouv.fr).
 Listing dates without a year ("30 Mar") are read relative to the day the listing was
 served (coalition_watch.extract.dates.parse_date).

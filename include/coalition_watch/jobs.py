@@ -341,7 +341,9 @@ def export_changes(
         raise BadInput(f"--theme: unknown theme {theme!r}")
     if series is not None and series not in series_ids():
         raise BadInput(f"--series: unknown series {series!r}")
-    link_base = os.environ.get(LINK_BASE_ENV)
+    from coalition_watch.settings import current
+
+    link_base = current().link_base
     rows = change_rows(
         store_for(db_url), theme=theme, series=series, since=since, link_base=link_base
     )

@@ -10,7 +10,7 @@ every word (both languages' stems: a statement's language does not limit a query
 FTS5 ranks them with bm25. The index is derived data: `refresh` adds what is missing, and
 a version whose text `reprocess` replaced is indexed again.
 
-The index table (`version_search`) comes from Alembic revision 0005; it is not in
+The index table (`version_search`) comes from Alembic revision 0006; it is not in
 `schema.py` because its type differs per database.
 """
 

@@ -14,7 +14,6 @@ Behind the same authorisation as the statements pages (Airflow's, in the plugin)
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -58,7 +57,9 @@ def feeds_router(store: Callable[[], Store], dependencies: list[Depends]) -> API
     from coalition_watch.export import change_rows, to_atom
 
     router = APIRouter(dependencies=dependencies)
-    link_base = os.environ.get("COALITION_WATCH_LINK_BASE")
+    from coalition_watch.settings import current
+
+    link_base = current().link_base
 
     def feed(request: Request, theme: str | None, series: str | None) -> Response:
         from coalition_watch.jobs import feed_identity

@@ -1,8 +1,8 @@
 """Add the full-text index of versions (store/search.py): FTS5 on SQLite, a tsvector
 with a GIN index on PostgreSQL. It starts empty; the first search fills it.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02 00:55:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,9 @@ export COALITION_WATCH_DB_URL ?= sqlite:///$(AIRFLOW_HOME)/coalition_watch.db
 # "See the full diff" links point at the statements UI that `make airflow` serves.
 export COALITION_WATCH_LINK_BASE ?= http://localhost:8080/coalition-watch
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# Ports of the local SMTP and Slack stand-ins `make airflow` starts.
+SMTP_PORT ?= 8025
+SLACK_PORT ?= 8026
 
 .PHONY: help setup demo test test-fast lint format airflow bench lock screenshot clean
 
@@ -37,6 +40,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
 	@touch $@
 
+# Links in messages are signed with a secret that never enters the repository: one is made
+# on first use in the local Airflow home and shared by the demo and `make airflow`.
+LINK_SECRET_FILE := $(AIRFLOW_HOME)/link-secret
+LINK_SECRET = $(shell test -s $(LINK_SECRET_FILE) || { mkdir -p $(AIRFLOW_HOME) && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(32))" > $(LINK_SECRET_FILE); }; cat $(LINK_SECRET_FILE))
+demo airflow screenshot: export COALITION_WATCH_LINK_SECRET ?= $(LINK_SECRET)
+
 demo: export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 demo: $(STAMP)
 	$(BIN)/python scripts/airflow_home.py
@@ -56,10 +65,17 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The local SMTP server and Slack Web API run beside Airflow; what they receive lands in
+# $(AIRFLOW_HOME)/outbox/. DAGs start unpaused, so the first runs come within a minute.
+airflow: export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION := False
 airflow: $(STAMP)
-	$(BIN)/python scripts/airflow_home.py
+	$(BIN)/python scripts/airflow_home.py --standins $(SMTP_PORT) $(SLACK_PORT)
 	@echo "Airflow UI: http://localhost:8080 (user admin, password in $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated)"
-	$(BIN)/airflow standalone
+	@echo "Delivered messages: $(AIRFLOW_HOME)/outbox/email/*.eml and $(AIRFLOW_HOME)/outbox/slack/*.json"
+	@$(BIN)/python -m tests.kit.standins --out $(AIRFLOW_HOME)/outbox \
+	    --smtp-port $(SMTP_PORT) --slack-port $(SLACK_PORT) & standins=$$!; \
+	  trap 'kill $$standins 2>/dev/null' EXIT; \
+	  $(BIN)/airflow standalone
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_extract.py

@@ -29,6 +29,7 @@ _TEXT = ["null", "string"]
 
 @dag(
     dag_id="coalition_watch_backfill",
+    description="Load past meetings by URL, by source and date range, or from the replay archive",
     schedule=None,
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     max_active_runs=1,

@@ -22,6 +22,7 @@ OUTBOX = Asset(name="coalition_watch_outbox", uri=OUTBOX_URI)
 
 @dag(
     dag_id="coalition_watch_deliver",
+    description="Send queued alerts by email and Slack, each message to each recipient once",
     schedule=AssetOrTimeSchedule(
         timetable=CronTriggerTimetable("*/10 * * * *", timezone="UTC"), assets=[OUTBOX]
     ),

@@ -9,21 +9,21 @@ it twice for one day queues nothing new.
 
 from __future__ import annotations
 
-import os
-
 import pendulum
 from airflow.sdk import Asset, CronTriggerTimetable, dag, task
 
 from coalition_watch import jobs
 from coalition_watch.assets import OUTBOX_URI
 from coalition_watch.incidents import dag_defaults
+from coalition_watch.settings import current
 
-TIMEZONE = os.environ.get("COALITION_WATCH_TIMEZONE", "Europe/Berlin")
+TIMEZONE = current().timezone
 OUTBOX = Asset(name="coalition_watch_outbox", uri=OUTBOX_URI)
 
 
 @dag(
     dag_id="coalition_watch_digest",
+    description="Queue each digest subscriber's daily summary of the day's changes",
     schedule=CronTriggerTimetable("0 7 * * *", timezone=TIMEZONE),
     start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
     catchup=False,

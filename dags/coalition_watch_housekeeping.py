@@ -9,20 +9,16 @@ are never touched) and compacts the database.
 
 from __future__ import annotations
 
-import os
-
 import pendulum
 from airflow.sdk import dag, task
 
 from coalition_watch import jobs
 from coalition_watch.incidents import dag_defaults
 
-RAW_DAYS = int(os.environ.get("COALITION_WATCH_RAW_RETENTION_DAYS", "365"))
-LEDGER_DAYS = int(os.environ.get("COALITION_WATCH_LEDGER_RETENTION_DAYS", "400"))
-
 
 @dag(
     dag_id="coalition_watch_housekeeping",
+    description="Prune old raw page bodies and delivery ledger rows",
     schedule="30 3 * * *",
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
@@ -34,7 +30,7 @@ LEDGER_DAYS = int(os.environ.get("COALITION_WATCH_LEDGER_RETENTION_DAYS", "400")
 def coalition_watch_housekeeping():
     @task(task_id="prune_and_vacuum")
     def prune_and_vacuum() -> dict:
-        return jobs.housekeeping(raw_days=RAW_DAYS, ledger_days=LEDGER_DAYS)
+        return jobs.housekeeping()  # retention from the settings
 
     prune_and_vacuum()
 

@@ -15,7 +15,6 @@ are picked out, new or changed articles are fetched, extracted and stored as ver
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pendulum
@@ -24,13 +23,15 @@ from airflow.sdk import Asset, dag, get_current_context, task
 from coalition_watch import jobs
 from coalition_watch.assets import NEW_VERSIONS_URI
 from coalition_watch.incidents import dag_defaults
+from coalition_watch.settings import current
 
-SCHEDULE = os.environ.get("COALITION_WATCH_POLL_SCHEDULE", "*/15 * * * *")
+SCHEDULE = current().poll_schedule
 NEW_VERSIONS = Asset(name="coalition_watch_new_versions", uri=NEW_VERSIONS_URI)
 
 
 @dag(
     dag_id="coalition_watch_poll",
+    description="Poll the official sources for new or changed statements and store every version",
     schedule=SCHEDULE,
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,

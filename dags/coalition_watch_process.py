@@ -24,6 +24,7 @@ OUTBOX = Asset(name="coalition_watch_outbox", uri=OUTBOX_URI)
 
 @dag(
     dag_id="coalition_watch_process",
+    description="Diff new versions with the last version and meeting, tag themes, queue alerts",
     schedule=[NEW_VERSIONS],
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     max_active_runs=1,

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from coalition_watch import settings
+
 pytest_plugins = ["tests.kit.fixtures"]  # postgres, postgres_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,16 +31,11 @@ os.environ.update(
         "COALITION_WATCH_DB_URL": f"sqlite:///{_AIRFLOW_HOME}/coalition_watch.db",
     }
 )
-for var in (  # a developer's or the Makefile's settings must not leak into tests
-    "COALITION_WATCH_REPLAY_URL",
-    "COALITION_WATCH_CONFIG_DIR",
-    "COALITION_WATCH_LINK_BASE",
-    "COALITION_WATCH_ALERT_HORIZON_DAYS",
-    "COALITION_WATCH_SUBSCRIPTIONS",
-    "COALITION_WATCH_THEMES",
-    "COALITION_WATCH_TEMPLATES",
-):
-    os.environ.pop(var, None)
+# A developer's or the Makefile's settings must not leak into tests (the store is set above).
+for variable in (*settings.VARIABLES, *settings.RETIRED):
+    name = getattr(variable, "name", variable)
+    if name != settings.DB_URL_ENV:
+        os.environ.pop(name, None)
 
 
 @pytest.fixture

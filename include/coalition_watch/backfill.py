@@ -34,6 +34,13 @@ if TYPE_CHECKING:
 ALERT_MODES = ("quiet", "digest", "normal")
 FILE_SOURCE = "file"  # source id of saved files whose URL has no host
 REPLAY_SOURCE = "replay"  # source id of replay-archive pages, unless the request names one
+# Stored with a saved file's raw body, so `reprocess` reads it again the same way.
+FILE_TYPES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",
+}
 
 
 @dataclass(frozen=True)
@@ -263,7 +270,7 @@ def load_files(paths: Sequence[Path], source: str | None, url: str | None) -> li
                 url=page_url,
                 document=document,
                 raw=path.read_bytes(),
-                content_type=row.get("content_type"),
+                content_type=row.get("content_type") or FILE_TYPES.get(path.suffix.lower()),
             )
         )
     return loaded

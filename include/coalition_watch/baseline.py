@@ -26,10 +26,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
+from coalition_watch.config_files import config_path, read_yaml
 from coalition_watch.errors import ConfigError
-from coalition_watch.settings import config_path
 from coalition_watch.store import StoredVersion
 
 
@@ -142,19 +140,18 @@ def load_baseline_rules(path: str | Path | None = None) -> BaselineRules:
     return _read(Path(path))
 
 
-@cache
 def _default() -> BaselineRules:
-    return _read(config_path("baseline.yaml"))
+    return _cached(config_path("baseline.yaml"))  # the deployment's file, else the packaged one
+
+
+@cache
+def _cached(path: Path) -> BaselineRules:
+    return _read(path)
 
 
 def _read(path: Path) -> BaselineRules:
     name = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(name, None, f"cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(name, None, f"not valid YAML: {exc}") from exc
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(name, None, "expected a mapping")
     unknown = set(data) - {"full_text_titles", "summary_titles", "publishers"}

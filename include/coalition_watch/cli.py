@@ -207,6 +207,50 @@ def cmd_ingest(args) -> int:
     return EXIT_OK
 
 
+def _iso_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_reprocess(args) -> int:
+    from coalition_watch import jobs
+
+    report = jobs.reprocess(
+        since=args.since, statement_id=args.statement, alert=args.alert, db_url=args.db
+    )
+    if args.json:
+        _print_json(report)
+        return EXIT_OK
+    print(
+        f"{report['versions_checked']} version(s) read again, "
+        f"{len(report['versions_changed'])} with a different text"
+    )
+    for v in report["versions_changed"]:
+        note = f" ({v['left_alone']})" if "left_alone" in v else ""
+        print(
+            f"  version {v['id']}: {v['paragraphs_before']} -> {v['paragraphs_after']} "
+            f"paragraph(s){note}  {v['url']}"
+        )
+    for v in report["versions_skipped"]:
+        print(f"  version {v['id']} skipped: {v['reason']}")
+    print(
+        f"{report['comparisons_checked']} comparison(s) diffed again, "
+        f"{len(report['comparisons_changed'])} changed"
+    )
+    for c in report["comparisons_changed"]:
+        print(
+            f"  comparison {c['id']} ({c['kind']}): {c['substantive_before']} -> "
+            f"{c['substantive_after']} substantive change(s), {c['new_substantive']} new, "
+            f"{c['gone_substantive']} gone"
+        )
+    print(f"{report['queued_messages']} message(s) queued")
+    return EXIT_OK
+
+
 def cmd_poll(args) -> int:
     from coalition_watch import jobs
 
@@ -234,14 +278,12 @@ def cmd_deliver(args) -> int:
 
 
 def cmd_sources_check(args) -> int:
-    import os
-
     from coalition_watch import jobs
-    from coalition_watch.settings import REPLAY_URL_ENV
+    from coalition_watch.settings import REPLAY_URL_ENV, current
     from coalition_watch.sources.check import check_client, check_sources
 
     sources = jobs.enabled_sources(args.source or None)
-    replay_url = None if args.live else os.environ.get(REPLAY_URL_ENV)
+    replay_url = None if args.live else current().replay_url
     if not args.live and not replay_url:
         # The replay server is a development tool (tests/kit), not part of the package.
         raise BadInput(
@@ -342,6 +384,21 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("quiet", "digest", "normal"),
         default="quiet",
         help="who hears about them (default: quiet, nobody)",
+    )
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add(
+        "reprocess",
+        cmd_reprocess,
+        "Re-extract, re-diff and re-classify stored statements with today's code and rules.",
+    )
+    p.add_argument("--since", type=_iso_date, help="statements published on or after DATE")
+    p.add_argument("--statement", type=int, metavar="ID", help="one statement")
+    p.add_argument(
+        "--alert",
+        action="store_true",
+        help="queue messages for comparisons with new substantive changes (default: none)",
     )
     p.add_argument("--db", help=db_help)
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -3,10 +3,13 @@
 CoalitionWatchError
 ├── BadInput                 a user's mistake: CLI exit 2, one line, no traceback
 │   └── ConfigError          a YAML file, the key and what is wrong with it
+│       └── SettingError     an environment variable and what is wrong with it
 ├── FetchError               a source could not be read (carries the URL)
 │   ├── TransientFetchError  worth retrying later (timeouts, 429, 5xx)
 │   └── PermanentFetchError  retrying will not help (404, bot wall, bad body)
 ├── ExtractionError          a page was read but no statement body came out
+├── StoreError               the project store could not be read or written (carries the URL)
+│   └── MissingBlob          a raw body the store should hold is not there
 └── DeliveryError            a message could not be delivered
     ├── TransientDeliveryError
     └── PermanentDeliveryError
@@ -32,6 +35,14 @@ class ConfigError(BadInput):
         super().__init__(f"{where}: {problem}")
 
 
+class SettingError(ConfigError):
+    """An environment variable the package reads has a value it cannot use."""
+
+    def __init__(self, variable: str, problem: str):
+        super().__init__(variable, None, problem)
+        self.variable = variable
+
+
 class FetchError(CoalitionWatchError):
     def __init__(self, url: str, reason: str):
         self.url, self.reason = url, reason
@@ -52,6 +63,20 @@ class ExtractionError(CoalitionWatchError):
     def __init__(self, where: str, reason: str):
         self.where, self.reason = where, reason
         super().__init__(f"{where}: {reason}")
+
+
+class StoreError(CoalitionWatchError):
+    """The database failed: unreachable, not a store, locked too long, out of space..."""
+
+    def __init__(self, where: str, reason: str):
+        self.where, self.reason = where, reason
+        super().__init__(f"store {where}: {reason}")
+
+
+class MissingBlob(StoreError):
+    def __init__(self, sha256: str):
+        super().__init__("blobs", f"no raw body with sha256 {sha256}")
+        self.sha256 = sha256
 
 
 class DeliveryError(CoalitionWatchError):

@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import logging
-import os
 import random
 import re
 import socket
@@ -51,7 +50,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from coalition_watch.errors import FetchError, PermanentFetchError, TransientFetchError
-from coalition_watch.settings import REPLAY_URL_ENV
+from coalition_watch.settings import current
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +186,10 @@ class PendingValidators:
         if url in self.held:
             self.store.save_validators(url, *self.held.pop(url))
 
+    def discard(self, url: str) -> None:
+        """Never save these validators: the content they describe was not kept."""
+        self.held.pop(url, None)
+
     def commit_all(self) -> None:
         for url in list(self.held):
             self.commit(url)
@@ -223,7 +226,7 @@ class PoliteClient:
         self.politeness = politeness or Politeness()
         self.host_politeness = dict(host_politeness or {})
         if replay_url is None:
-            replay_url = os.environ.get(REPLAY_URL_ENV) or None
+            replay_url = current().replay_url
         self.replay_url = replay_url.rstrip("/") if replay_url else None
         self.session = session or requests.Session()
         self.session.trust_env = False  # no proxies or netrc picked up from the environment

@@ -7,20 +7,18 @@ Airflow.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
-from coalition_watch.store import Store, open_store
-
-LINK_BASE_ENV = "COALITION_WATCH_LINK_BASE"  # public URL of the UI, for "see the full diff"
-HORIZON_ENV = "COALITION_WATCH_ALERT_HORIZON_DAYS"
-DEFAULT_HORIZON_DAYS = 30
+if TYPE_CHECKING:  # DAG files import this module when parsed: SQLAlchemy waits for a task
+    from coalition_watch.store import Store
 
 
 def store_for(db_url: str | None = None) -> Store:
+    from coalition_watch.store import open_store
+
     store = open_store(db_url)
     store.check_schema()
     return store
@@ -72,30 +70,17 @@ class SourceGroup:
         return re.sub(r"[^a-z0-9]+", "_", self.host.lower()).strip("_")
 
 
-def _source_entries() -> list[dict]:
-    """The enabled entries of sources.yaml, read without the adapters.
-
-    DAG files call this at parse time, which must stay cheap: importing the adapters
-    (parsers, HTTP) would cost a second per parse. Full validation happens in the tasks.
-    """
-    import yaml
-
-    from coalition_watch.settings import config_path
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: faster
-    text = config_path("sources.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=loader) or {}  # noqa: S506 (a safe loader)
-    entries = data.get("sources") or []
-    return [e for e in entries if isinstance(e, dict) and e.get("id") and e.get("enabled", True)]
-
-
 def source_groups() -> list[SourceGroup]:
-    """Enabled sources grouped by the host of their first URL."""
+    """Enabled sources grouped by the host of their first URL.
+
+    DAG files call this at parse time: the common keys of sources.yaml are checked without
+    importing the adapters (see `source_entries`), so parsing stays cheap.
+    """
+    from coalition_watch.source_entries import read_source_file
+
     groups: dict[str, list[str]] = {}
-    for entry in _source_entries():
-        urls = list((entry.get("urls") or {}).values())
-        host = (urlsplit(urls[0]).hostname if urls else None) or entry["id"]
-        groups.setdefault(host.removeprefix("www."), []).append(entry["id"])
+    for entry in read_source_file().enabled():
+        groups.setdefault(entry.host, []).append(entry.id)
     return [SourceGroup(host, ids) for host, ids in sorted(groups.items())]
 
 
@@ -109,32 +94,20 @@ def subscribers(known_sources: Sequence[str] | None = None):
     return load_subscriptions(known_themes=load_themes().ids, known_sources=known_sources)
 
 
-def horizon_days() -> int | None:
-    """Days after which a statement is history, not news ("none": never)."""
-    from coalition_watch.errors import ConfigError
-
-    raw = os.environ.get(HORIZON_ENV)
-    if raw is None:
-        return DEFAULT_HORIZON_DAYS
-    if raw.strip().lower() in ("", "none"):
-        return None
-    if not raw.strip().isdigit():
-        raise ConfigError(HORIZON_ENV, None, f"expected a number of days or 'none', got {raw!r}")
-    return int(raw)
-
-
 def processor(db_url: str | None = None):
     """The Processor every run uses: the configured taxonomy, subscribers and links."""
     from coalition_watch.classify import Classifier
     from coalition_watch.process import Processor
+    from coalition_watch.settings import current
     from coalition_watch.themes import load_themes
 
+    settings = current()
     return Processor(
         store_for(db_url),
         Classifier(load_themes()),
         subscribers(),
-        link_base=os.environ.get(LINK_BASE_ENV),
-        horizon_days=horizon_days(),
+        link_base=settings.link_base,
+        horizon_days=settings.alert_horizon_days,
     )
 
 
@@ -167,14 +140,27 @@ def queue_digest(period_key: str, *, db_url: str | None = None) -> int:
     return enqueue_digest(store_for(db_url), subscribers(), period_key=period_key)
 
 
-def housekeeping(*, raw_days: int, ledger_days: int, db_url: str | None = None) -> dict:
+def housekeeping(
+    *, raw_days: int | None = None, ledger_days: int | None = None, db_url: str | None = None
+) -> dict:
+    """Prune raw bodies and ledger rows older than the retention settings (or the days given)."""
+    from coalition_watch.settings import current
     from coalition_watch.store.housekeeping import housekeep
 
-    return housekeep(store_for(db_url), raw_days=raw_days, ledger_days=ledger_days).to_json()
+    settings = current()
+    report = housekeep(
+        store_for(db_url),
+        raw_days=settings.raw_retention_days if raw_days is None else raw_days,
+        ledger_days=settings.ledger_retention_days if ledger_days is None else ledger_days,
+    )
+    return report.to_json()
 
 
 def source_ids() -> list[str]:
-    return [entry["id"] for entry in _source_entries()]
+    """The ids of the enabled sources (cheap enough for DAG parse time, see source_groups)."""
+    from coalition_watch.source_entries import read_source_file
+
+    return [entry.id for entry in read_source_file().enabled()]
 
 
 def series_ids() -> list[str]:
@@ -260,3 +246,33 @@ def ingest_files(
         "queued_messages": report.process.queued,
         "digests": report.digests,
     }
+
+
+def extract_stored(raw: bytes, content_type: str | None, version) -> object:
+    """Today's reading of a stored raw body: through its source's adapter when a
+    configured source fetched it, else by its content type (saved files, one-off URLs)."""
+    from coalition_watch.extract import extract_bytes
+    from coalition_watch.sources import adapter_for, load_sources
+
+    url = version.url if version.url.startswith(("http://", "https://")) else None
+    source = next((s for s in load_sources() if s.id == version.source), None)
+    if source is None or (content_type or "").startswith("text/plain"):
+        return extract_bytes(raw, content_type=content_type, url=url)
+    return adapter_for(source).extract_stored(raw, version.url)
+
+
+def reprocess(
+    *,
+    since: str | None = None,
+    statement_id: int | None = None,
+    alert: bool = False,
+    db_url: str | None = None,
+) -> dict:
+    """Re-extract, re-diff and re-classify the archive with today's code and rules."""
+    from coalition_watch.reprocess import Reprocessor
+
+    run = processor(db_url)
+    report = Reprocessor(run.store, run, extract_stored).run(
+        since=since, statement_id=statement_id, alert=alert
+    )
+    return report.to_json()

@@ -97,7 +97,7 @@ def _source_labels(path: str, mtime: float) -> dict[str, str]:
 
 def source_label(source_id: str) -> str:
     """'aa-en' -> 'Federal Foreign Office (EN)'; an unknown id stays as it is."""
-    from coalition_watch.settings import config_path
+    from coalition_watch.config_files import config_path
 
     path = config_path("sources.yaml")
     try:

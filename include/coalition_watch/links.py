@@ -17,7 +17,6 @@ Without one, messages link to the operators' pages (behind the Airflow login) in
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,19 +25,16 @@ from urllib.parse import urlencode
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from coalition_watch.errors import ConfigError
+from coalition_watch.settings import LINK_SECRET_ENV, MIN_LINK_SECRET_LENGTH, current
 
 log = logging.getLogger(__name__)
 
-LINK_BASE_ENV = "COALITION_WATCH_LINK_BASE"  # public URL of the statements UI
-SECRET_ENV = "COALITION_WATCH_LINK_SECRET"
 SECRET_VARIABLE = "coalition_watch_link_secret"
 SECRET_CONNECTION = "coalition_watch_links"
-DAYS_ENV = "COALITION_WATCH_LINK_DAYS"
 DEFAULT_DAYS = 30
 SHARED_PREFIX = "/shared"
 # The salt separates these tokens from any other use of the same key; v1 allows rotation.
 SALT = "coalition-watch.shared-comparison.v1"
-MIN_SECRET_LENGTH = 16
 
 Clock = Callable[[], float]
 
@@ -61,10 +57,10 @@ class LinkRejected(Exception):
 
 def link_secret() -> str | None:
     """The signing key from the environment or Airflow (see the module docstring)."""
-    secret = os.environ.get(SECRET_ENV) or _airflow_secret()
-    if secret and len(secret) < MIN_SECRET_LENGTH:
+    secret = current().link_secret or _airflow_secret()
+    if secret and len(secret) < MIN_LINK_SECRET_LENGTH:
         raise ConfigError(
-            SECRET_ENV, None, f"the link secret needs {MIN_SECRET_LENGTH}+ characters"
+            SECRET_VARIABLE, None, f"the link secret needs {MIN_LINK_SECRET_LENGTH}+ characters"
         )
     return secret or None
 
@@ -86,12 +82,7 @@ def _airflow_secret() -> str | None:
 
 
 def link_days() -> int:
-    raw = os.environ.get(DAYS_ENV)
-    if raw is None:
-        return DEFAULT_DAYS
-    if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError(DAYS_ENV, None, f"expected a whole number of days >= 1, not {raw!r}")
-    return int(raw)
+    return current().link_days
 
 
 def _serializer(secret: str, now: Clock) -> URLSafeTimedSerializer:
@@ -136,12 +127,12 @@ def shared_path(comparison_id: int, token: str) -> str:
 
 def reader_link(comparison_id: int | None, themes: Iterable[str]) -> str | None:
     """The signed link for a reader of `themes`, or None when links cannot be signed here."""
-    base = os.environ.get(LINK_BASE_ENV)
+    base = current().link_base
     if comparison_id is None or not base:
         return None
     secret = link_secret()
     if secret is None:
-        log.info("no %s configured: messages link to the operators' pages", SECRET_ENV)
+        log.info("no %s configured: messages link to the operators' pages", LINK_SECRET_ENV)
         return None
     return base.rstrip("/") + shared_path(
         comparison_id, issue_token(comparison_id, themes, secret=secret)

@@ -10,14 +10,15 @@ turns into a page that is not looked at again.
 
 A version whose body vanished or shrank drastically is stored as "quarantined" with a
 reason: it is never compared or sent to users, and operators hear that the source's
-layout probably changed. Fetch and extraction failures are logged with the URL and the
+layout probably changed, once: the break is an incident (`layout:<source>`) that stays
+open while polls keep finding suspect pages and closes, with one more alert, at the first
+clean poll. Fetch and extraction failures are logged with the URL and the
 reason and leave every stored version untouched.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -29,11 +30,11 @@ from coalition_watch.layout import assess
 from coalition_watch.model import Document
 from coalition_watch.series import infer_series
 from coalition_watch.sources import Item, SourceConfig, adapter_for
+from coalition_watch.store.incidents import Incident, report_failure, report_success
 from coalition_watch.store.repository import Store
 
 log = logging.getLogger(__name__)
 
-USER_AGENT_ENV = "COALITION_WATCH_USER_AGENT"
 
 SeriesOf = Callable[[str, Sequence[str]], str]
 LayoutCheck = Callable[[Document | None, Document], str | None]
@@ -46,6 +47,15 @@ class Quarantined:
     reason: str
 
 
+@dataclass(frozen=True)
+class LayoutTransition:
+    """A source's layout broke (suspect pages found) or extracts well again."""
+
+    kind: Literal["broken", "repaired"]
+    incident: Incident
+    suspects: tuple[Quarantined, ...] = ()
+
+
 @dataclass
 class PollOutcome:
     """What one poll of one source did. `status` is the summary an operator reads first."""
@@ -54,9 +64,11 @@ class PollOutcome:
     status: Literal["new", "changed", "unchanged", "error"] = "unchanged"
     new_version_ids: list[int] = field(default_factory=list)
     changed_version_ids: list[int] = field(default_factory=list)
-    quarantined: list[Quarantined] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)  # newly stored as such
+    suspects: list[Quarantined] = field(default_factory=list)  # every suspect page this poll
     errors: list[str] = field(default_factory=list)
     health: HealthTransition | None = None
+    layout: LayoutTransition | None = None
     items_seen: int = 0
 
     @property
@@ -77,6 +89,7 @@ class PollOutcome:
             "quarantined": [q.__dict__ for q in self.quarantined],
             "errors": self.errors,
             "health": self.health.kind if self.health else None,
+            "layout": self.layout.kind if self.layout else None,
             "items_seen": self.items_seen,
         }
 
@@ -91,7 +104,9 @@ class PollOutcome:
     def operator_alerts(self) -> list[dict]:
         """What operators must hear: a source going down or recovering, a layout break.
 
-        Keys are unique per event, so the outbox sends each once however often it is asked.
+        Both are transitions (down/recovered, broken/repaired), never states: a source
+        that stays down or broken over many polls alerts once. Keys are unique per event,
+        so the outbox sends each once however often it is asked.
         """
         alerts = []
         if self.health is not None:
@@ -103,16 +118,28 @@ class PollOutcome:
                     "text": h.message(),
                 }
             )
-        for q in self.quarantined:
-            alerts.append(
-                {
-                    "key": f"quarantine:{q.version_id}",
-                    "subject": f"coalition-watch: {self.source} layout probably changed",
-                    "text": f"{q.url} was quarantined, not compared or sent: {q.reason}. "
-                    "Check the source's selectors; users were not alerted.",
-                }
-            )
+        if self.layout is not None:
+            alerts.append(self._layout_alert(self.layout))
         return alerts
+
+    def _layout_alert(self, layout: LayoutTransition) -> dict:
+        since = layout.incident.opened_at
+        if layout.kind == "broken":
+            pages = "; ".join(f"{q.url} ({q.reason})" for q in layout.suspects)
+            return {
+                "key": f"layout-broken:{self.source}:{since.isoformat()}",
+                "subject": f"coalition-watch: {self.source} layout probably changed",
+                "text": f"Quarantined, not compared or sent: {pages}. Check the source's "
+                "selectors; users were not alerted. You will hear again when its pages "
+                "extract well, not on every poll.",
+            }
+        return {
+            "key": f"layout-repaired:{self.source}:{since.isoformat()}",
+            "subject": f"coalition-watch: {self.source} pages extract well again",
+            "text": f"The layout break of {self.source} noticed {since:%Y-%m-%d %H:%M} UTC "
+            f"is over: a poll found no suspect page ({layout.incident.failures} poll(s) found "
+            "some). Release quarantined versions that were genuine rewrites by hand.",
+        }
 
 
 def check_layout(previous: Document | None, new: Document) -> str | None:
@@ -160,7 +187,21 @@ def poll_source(
     outcome.health = record_poll(
         store, source.id, ok=not outcome.errors, error=outcome.error, down_after=down_after
     )
+    outcome.layout = _layout_transition(store, outcome)
     return outcome
+
+
+def _layout_transition(store: Store, outcome: PollOutcome) -> LayoutTransition | None:
+    """Open the source's layout incident on suspect pages; close it on a clean poll."""
+    key = f"layout:{outcome.source}"
+    if outcome.suspects:
+        reasons = "; ".join(f"{q.url}: {q.reason}" for q in outcome.suspects)
+        incident, opened = report_failure(store, key, reasons)
+        return LayoutTransition("broken", incident, tuple(outcome.suspects)) if opened else None
+    if outcome.errors:  # pages went unread: no evidence that the layout is repaired
+        return None
+    closed = report_success(store, key)
+    return LayoutTransition("repaired", closed) if closed else None
 
 
 def _poll_item(
@@ -196,9 +237,11 @@ def _poll_item(
     )
     if reason:
         # Validators are not saved: the page is read again next poll, until it extracts well.
+        pending.discard(fetched.fetched_url)
         log.warning("%s: %s quarantined: %s", source.id, item.url, reason)
+        outcome.suspects.append(Quarantined(version.id, item.url, reason))
         if created:
-            outcome.quarantined.append(Quarantined(version.id, item.url, reason))
+            outcome.quarantined.append(outcome.suspects[-1])
         return
     pending.commit(fetched.fetched_url)
     if created:
@@ -229,8 +272,9 @@ def _recheck_items(store: Store, source: SourceConfig, listed: set[str]) -> list
 def make_client(validators=None) -> PoliteClient:
     """The client polls use: identifying User-Agent (overridable), replay URL from env."""
     from coalition_watch.fetch import DEFAULT_USER_AGENT
+    from coalition_watch.settings import current
 
-    agent = os.environ.get(USER_AGENT_ENV) or DEFAULT_USER_AGENT
+    agent = current().user_agent or DEFAULT_USER_AGENT
     return PoliteClient(validators, user_agent=agent)
 
 

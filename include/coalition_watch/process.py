@@ -178,7 +178,7 @@ class Processor:
             comparison_id, diff = self._compare(previous, version, "revision", report)
             report.comparisons += 1
             if diff.substantive:
-                self._alert(
+                self.queue_alert(
                     "revised_statement",
                     version,
                     previous,
@@ -217,7 +217,7 @@ class Processor:
                 report.comparisons += 1
         if later_meetings:  # a meeting older than one already known is history: no alert
             mode = "quiet" if mode == "normal" else mode
-        self._alert(
+        self.queue_alert(
             "new_statement",
             version,
             last_meeting,
@@ -254,9 +254,27 @@ class Processor:
                 return other
         return None
 
-    def _alert(self, kind, version, previous, basis, diff, comparison_id, mode, report) -> None:
+    def queue_alert(
+        self,
+        kind,
+        version,
+        previous,
+        basis,
+        diff,
+        comparison_id,
+        mode,
+        report,
+        *,
+        key=None,
+        backfilled: bool | None = None,
+    ) -> None:
+        """Send an Alert to the outbox as `mode` and the subscribers' settings allow.
+        `key` names the event (default: the comparison, else the version); the outbox
+        queues one message per key and recipient. `backfilled` (default: whether a
+        backfill stored the version) lets each subscriber's `backfill:` setting decide."""
         themes, evidence, paragraphs = alert_themes(diff, version, self.classifier)
-        key = f"comparison:{comparison_id}" if comparison_id else f"version:{version.id}"
+        if key is None:
+            key = f"comparison:{comparison_id}" if comparison_id else f"version:{version.id}"
         alert = Alert(
             kind=kind,
             key=key,
@@ -274,7 +292,8 @@ class Processor:
         if mode == "quiet":
             return
         # A backfilled version lets each subscriber's `backfill` preference decide.
-        backfilled = version.alert_mode is not None
+        if backfilled is None:
+            backfilled = version.alert_mode is not None
         report.queued += enqueue_alert(
             self.store, alert, self.subscribers, mode=mode, backfill=backfilled
         )

@@ -11,8 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from coalition_watch.config_files import read_yaml
 from coalition_watch.errors import BadInput
 from coalition_watch.settings import REPLAY_ROOT_ENV, replay_root
 
@@ -61,7 +60,7 @@ def index_rows(folder: Path) -> tuple[dict, ...]:
     index = folder / "INDEX.yaml"
     if not index.is_file():
         return ()
-    data = yaml.safe_load(index.read_text(encoding="utf-8")) or {}
+    data = read_yaml(index) or {}
     rows = data.get("pages", data) if isinstance(data, dict) else data
     if isinstance(rows, dict):
         rows = [

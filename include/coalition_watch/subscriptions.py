@@ -24,20 +24,16 @@ Unknown keys are errors: a typo must not silently subscribe someone to everythin
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
+from coalition_watch.config_files import PACKAGED_CONFIG, config_path, read_yaml
 from coalition_watch.errors import ConfigError
-from coalition_watch.settings import config_path
 
-SUBSCRIPTIONS_ENV = "COALITION_WATCH_SUBSCRIPTIONS"
-DEFAULT_PATH = Path(__file__).parent / "config" / "subscriptions.yaml"
+DEFAULT_PATH = PACKAGED_CONFIG / "subscriptions.yaml"
 
 DeliveryMode = Literal["immediate", "digest"]
 BackfillMode = Literal["quiet", "digest", "immediate"]
@@ -104,8 +100,6 @@ class SubscriptionConfig:
 def subscriptions_path(path: Path | None = None) -> Path:
     if path is not None:
         return Path(path)
-    if env := os.environ.get(SUBSCRIPTIONS_ENV):
-        return Path(env)
     return config_path("subscriptions.yaml")  # the deployment's config dir, else packaged
 
 
@@ -138,13 +132,9 @@ def load_config(
 ) -> SubscriptionConfig:
     """The whole file. `known_themes=None` skips theme checks (for operators/settings only)."""
     file = subscriptions_path(path)
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(str(file), None, "file not found") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(str(file), None, f"not valid YAML: {exc}") from None
-    return parse_config(raw, str(file), known_themes=known_themes, known_sources=known_sources)
+    return parse_config(
+        read_yaml(file), str(file), known_themes=known_themes, known_sources=known_sources
+    )
 
 
 def parse_config(

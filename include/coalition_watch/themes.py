@@ -22,18 +22,14 @@ Everything is checked at load time, so a bad file fails before anything runs.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from coalition_watch.config_files import config_path, read_yaml
 from coalition_watch.errors import ConfigError
-from coalition_watch.settings import config_path
 
-ENV_VAR = "COALITION_WATCH_THEMES"
 LANGUAGES = ("en", "de", "any")
 STRONG_WEIGHT = 1.0
 WEAK_WEIGHT = 0.5
@@ -125,42 +121,14 @@ class Taxonomy:
 
 
 def default_path() -> Path:
-    """The taxonomy in use: $COALITION_WATCH_THEMES if set, else the deployment's config
-    directory or the packaged file (see `settings.config_path`)."""
-    override = os.environ.get(ENV_VAR)
-    if override:
-        return Path(override)
+    """The taxonomy in use: the deployment's config directory's, else the packaged file."""
     return config_path("themes.yaml")
 
 
 def load_themes(path: Path | str | None = None) -> Taxonomy:
     """Load and check a taxonomy file (default: see `default_path`)."""
     path = Path(path) if path is not None else default_path()
-    file = str(path)
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
-    except FileNotFoundError:
-        raise ConfigError(file, None, "file not found") from None
-    except OSError as exc:
-        raise ConfigError(file, None, f"cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(file, None, f"not valid YAML: {_one_line(exc)}") from None
-    return parse_taxonomy(raw, file)
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (YAML keeps the last)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+    return parse_taxonomy(read_yaml(path), str(path))
 
 
 def parse_taxonomy(raw: object, file: str) -> Taxonomy:
@@ -339,7 +307,3 @@ def _word_regex(word: str, language: str) -> str:
         text = re.sub(r"i[sz](?=e\Z|ed\Z|es\Z|ing\Z|ation)", "i[sz]", text)
         text = re.sub(r"en[cs]e\Z", "en[cs]e", text)
     return text
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())

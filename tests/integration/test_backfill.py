@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from coalition_watch import jobs
 from coalition_watch.backfill import BackfillRequest
 from coalition_watch.errors import BadInput
+from coalition_watch.store import open_store
 from coalition_watch.store import schema as t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +34,7 @@ def db(request, tmp_path, monkeypatch):
     else:
         url = request.getfixturevalue("postgres_url")
     monkeypatch.setenv("COALITION_WATCH_DB_URL", url)
-    jobs.open_store(url).migrate()
+    open_store(url).migrate()
     return jobs.store_for(url)
 
 

@@ -37,11 +37,14 @@ def test_dag_is_owned_tagged_retried_and_documented(dagbag, dag_id):
     dag = dagbag.dags[dag_id]
     assert dag.tags and "coalition-watch" in dag.tags
     assert dag.doc_md and len(dag.doc_md) > 80
+    # the one line the DAG list shows: says what the DAG does, fits on one line
+    assert dag.description and "\n" not in dag.description, dag_id
+    assert 30 <= len(dag.description) <= 100 and not dag.description.endswith("."), dag_id
     assert dag.max_active_runs == 1
     for task in dag.tasks:
         assert task.owner == "coalition-watch", task.task_id
         assert task.retries >= 1, task.task_id
-        assert task.on_failure_callback, task.task_id
+        assert task.on_failure_callback and task.on_success_callback, task.task_id
 
 
 def test_polling_is_scheduled_without_catchup_and_one_pool_per_host(dagbag):

@@ -62,3 +62,24 @@ def test_slack_payloads_carry_blocks_and_a_fallback_text(demo_runs):
 def test_second_run_delivers_nothing(demo_runs):
     _, second = demo_runs
     assert second.delivered == 0
+
+
+def test_the_africa_desk_gets_its_daily_digest_and_the_demo_says_where_each_message_went(
+    demo_runs,
+):
+    first, _ = demo_runs
+    (digest,) = [m for m in _emails(first.emails) if "Daily digest" in m["Subject"]]
+    assert digest["To"] == "africa-desk@example.org"
+    text = digest.get_body(("plain",)).get_content()
+    assert "== Africa: 3 changes ==" in text and "why: Africa:" in text
+    assert len(first.routes) == first.delivered
+    assert any(
+        "africa-desk@example.org" in line and "delivery: digest" in line for line in first.routes
+    )
+    assert any("#iraq-desk" in line and "follows Iraq, Military" in line for line in first.routes)
+
+
+def test_long_slack_messages_carry_their_passages_in_threads(demo_runs):
+    first, _ = demo_runs
+    replies = [json.loads(p.read_text()) for p in first.slack_replies]
+    assert replies and all(r["thread_ts"] for r in replies)

@@ -155,3 +155,18 @@ def test_the_migrations_ship_inside_the_package():
     files = [f for f in files if "__pycache__" not in f]
     assert any(f.startswith("store/migrations/versions/") for f in files)
     assert all(any(fnmatch(f, g) for g in globs) for f in files), files
+
+
+def test_the_revisions_form_one_line():
+    """Two branches that each added a revision on the same head must be renumbered."""
+    from alembic.script import ScriptDirectory
+
+    from coalition_watch.store.migrate import alembic_config
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    files = sorted(p.name for p in (scripts.versions and Path(scripts.versions).glob("*.py")))
+    revisions = [s.revision for s in scripts.walk_revisions()]
+    assert len(scripts.get_heads()) == 1, scripts.get_heads()
+    assert len(revisions) == len(set(revisions)) == len(files), files
+    assert all(name.startswith(f"{s.revision}_") for s in scripts.walk_revisions()
+               for name in [Path(s.path).name])  # fmt: skip

@@ -21,8 +21,9 @@ from coalition_watch.classify import Classifier
 from coalition_watch.deliver import deliver_pending
 from coalition_watch.deliver.transports import hook_transports
 from coalition_watch.extract import extract_path
-from coalition_watch.links import SECRET_ENV, issue_token, shared_path
+from coalition_watch.links import issue_token, shared_path
 from coalition_watch.process import Processor
+from coalition_watch.settings import LINK_SECRET_ENV as SECRET_ENV
 from coalition_watch.store import open_store
 from coalition_watch.subscriptions import Operators, Subscriber
 from coalition_watch.themes import load_themes

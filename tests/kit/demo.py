@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 REPLAY_ROOT = ROOT / "replay"
 DEMO_CONFIG = REPLAY_ROOT / "demo-config"  # sources.yaml with the recorded feed only
 DAG_IDS = ("coalition_watch_poll", "coalition_watch_process", "coalition_watch_deliver")
+# After the meetings, the morning's digest: queued by its DAG, sent by the deliver DAG.
+DIGEST_DAG_IDS = ("coalition_watch_digest", "coalition_watch_deliver")
 STATES = ("2020", "2021")
 BASIS_WORDS = {"series": "the last meeting", "revision": "a revision", "variant": "a repost"}
 
@@ -30,7 +32,9 @@ BASIS_WORDS = {"series": "the last meeting", "revision": "a revision", "variant"
 @dataclass
 class DemoResult:
     emails: list[Path] = field(default_factory=list)
-    slack: list[Path] = field(default_factory=list)
+    slack: list[Path] = field(default_factory=list)  # top-level messages
+    slack_replies: list[Path] = field(default_factory=list)  # their threads
+    routes: list[str] = field(default_factory=list)  # where each message went, and why
 
     @property
     def delivered(self) -> int:
@@ -55,7 +59,8 @@ def _environment(values: dict[str, str]):
 def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
     """Play both states of the site through the DAGs; return what was delivered."""
     from coalition_watch import jobs
-    from coalition_watch.settings import CONFIG_DIR_ENV, REPLAY_URL_ENV
+    from coalition_watch.settings import CONFIG_DIR_ENV, HORIZON_ENV, REPLAY_URL_ENV
+    from coalition_watch.store.repository import now
     from tests.kit.fake_slack import FakeSlack
     from tests.kit.replay_server import ReplayServer
     from tests.kit.smtp_server import LocalSmtpServer
@@ -72,7 +77,7 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
                     REPLAY_URL_ENV: replay.url,
                     CONFIG_DIR_ENV: str(DEMO_CONFIG),
                     # The recorded meetings are years old: replay them as if they were news.
-                    jobs.HORIZON_ENV: "none",
+                    HORIZON_ENV: "none",
                     "AIRFLOW_CONN_SMTP_DEFAULT": smtp.connection_json("watch@demo.invalid"),
                     "AIRFLOW_CONN_SLACK_API_DEFAULT": slack.connection_json(),
                 }
@@ -85,25 +90,75 @@ def run_demo(output_dir: Path, *, progress=print) -> DemoResult:
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         dags = _load_dags()  # parsed now, so the DAGs see the demo's sources.yaml
         before = _files(output_dir)
+        started = now()
         last_comparison = max(jobs.store_for().comparison_ids(), default=0)
         for state in STATES:
             replay.set_state(state)
             progress(f"== the Foreign Office's site after the {state} meeting ==")
-            for dag_id in DAG_IDS:
-                run = dags[dag_id].test()
-                if run.state != "success":
-                    raise RuntimeError(f"{dag_id} ended {run.state} in state {state}")
-                progress(f"   {dag_id}: {run.state}")
+            _run(dags, DAG_IDS, state, progress)
             store = jobs.store_for()
             progress(_summary(store))
             new_comparisons = store.comparison_ids(after=last_comparison)
             for line in _what_changed(store, new_comparisons):
                 progress(line)
             last_comparison = max(new_comparisons, default=last_comparison)
+        progress("== the next morning: daily digests ==")
+        _run(dags, DIGEST_DAG_IDS, "digest", progress)
+        result.routes = _routes(jobs.store_for(), started)
         new_files = sorted(_files(output_dir) - before)
     result.emails = [p for p in new_files if p.suffix == ".eml"]
-    result.slack = [p for p in new_files if p.suffix == ".json"]
+    replies = [p for p in new_files if p.suffix == ".json" and "-reply-" in p.name]
+    result.slack = [p for p in new_files if p.suffix == ".json" and p not in replies]
+    result.slack_replies = replies
     return result
+
+
+def _run(dags: dict, dag_ids: tuple[str, ...], stage: str, progress) -> None:
+    for dag_id in dag_ids:
+        run = dags[dag_id].test()
+        if run.state != "success":
+            raise RuntimeError(f"{dag_id} ended {run.state} in {stage}")
+        progress(f"   {dag_id}: {run.state}")
+
+
+def _routes(store, since) -> list[str]:
+    """One line per message sent since `since`: channel, recipient, and why they got it."""
+    from coalition_watch import jobs
+    from coalition_watch.labels import theme_label
+    from coalition_watch.store import history
+
+    by_address = {}
+    for subscriber in jobs.subscribers():
+        for _, address in subscriber.addresses:
+            by_address[address] = subscriber
+    lines = []
+    for entry in history.deliveries_sent_since(store, since):
+        who = by_address.get(entry.recipient)
+        if entry.template == "operator_alert" or who is None:
+            why = "operators hear of incidents"
+        elif entry.template == "daily_digest":
+            why = f"{who.id} asked for one message a day (delivery: digest)"
+        elif not who.themes:
+            why = f"{who.id} follows every theme"
+        else:
+            changed = _event_themes(store, entry.event)
+            mine = sorted(map(theme_label, who.themes & changed)) if changed else []
+            follows = ", ".join(sorted(map(theme_label, who.themes)))
+            why = f"{who.id} follows {follows}" + (
+                f"; this statement changed on {', '.join(mine)}" if mine else ""
+            )
+        lines.append(
+            f"   {entry.channel:<5} -> {entry.recipient}: {entry.subject}\n      why: {why}"
+        )
+    return lines
+
+
+def _event_themes(store, event: str) -> set[str]:
+    kind, _, number = event.partition(":")
+    if kind != "comparison" or not number.isdigit():
+        return set()
+    diff = store.comparison(int(number))["diff"]
+    return {t for c in diff["changes"] if c["significance"] == "substantive" for t in c["themes"]}
 
 
 def _slack_channels() -> set[str]:
@@ -120,7 +175,7 @@ def _load_dags() -> dict:
     bag = DagBag(dag_folder=str(ROOT / "dags"))
     if bag.import_errors:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
-    return {dag_id: bag.get_dag(dag_id) for dag_id in DAG_IDS}
+    return {dag_id: bag.get_dag(dag_id) for dag_id in (*DAG_IDS, *DIGEST_DAG_IDS)}
 
 
 def _files(directory: Path) -> set[Path]:
@@ -158,12 +213,6 @@ def _what_changed(store, comparison_ids: list[int]) -> list[str]:
     return lines
 
 
-def _subject(path: Path) -> str:
-    from email import message_from_bytes, policy
-
-    return str(message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"])
-
-
 def main() -> int:
     from coalition_watch.store import open_store
 
@@ -174,13 +223,11 @@ def main() -> int:
     if result.delivered:
         print(
             f"\nDelivered {len(result.emails)} email(s) and {len(result.slack)} Slack "
-            f"message(s), written to {output.relative_to(ROOT)}/:"
+            f"message(s) (with {len(result.slack_replies)} thread replies), written to "
+            f"{output.relative_to(ROOT)}/. Where each went, and why:"
         )
-        for path in result.emails:
-            subject = _subject(path)
-            print(f"   {path.relative_to(ROOT)}\n      Subject: {subject}")
-        for path in result.slack:
-            print(f"   {path.relative_to(ROOT)}")
+        for line in result.routes:
+            print(line)
     else:
         print(
             "\nNothing new to deliver: every alert went out on an earlier run "

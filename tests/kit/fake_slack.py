@@ -55,6 +55,7 @@ class FakeSlack:
         token: str = TOKEN,
         channels: Iterable[str] = (),
         page_size: int = 2,
+        port: int = 0,
     ):
         self.token = token
         self.out_dir = Path(out_dir) if out_dir else None
@@ -68,7 +69,7 @@ class FakeSlack:
         self.requests: list[tuple[str, dict]] = []  # every call, accepted or not
         self._faults: deque[Fault] = deque()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # -- control ---------------------------------------------------------------------------

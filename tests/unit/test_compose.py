@@ -17,8 +17,7 @@ import pytest
 import yaml
 
 from coalition_watch.deliver.transports import SlackTransport, SmtpTransport
-from coalition_watch.settings import CONFIG_DIR_ENV
-from coalition_watch.store.repository import DB_URL_ENV
+from coalition_watch.settings import CONFIG_DIR_ENV, DB_URL_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yaml").read_text())

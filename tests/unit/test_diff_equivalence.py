@@ -73,5 +73,5 @@ def test_bad_rules_file_names_the_problem(tmp_path, content: str, message: str) 
 
 
 def test_missing_rules_file(tmp_path) -> None:
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match="absent.yaml: file not found"):
         load_equivalences(tmp_path / "absent.yaml")

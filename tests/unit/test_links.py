@@ -6,9 +6,6 @@ import pytest
 
 from coalition_watch.errors import ConfigError
 from coalition_watch.links import (
-    DAYS_ENV,
-    LINK_BASE_ENV,
-    SECRET_ENV,
     LinkRejected,
     issue_token,
     link_days,
@@ -16,6 +13,9 @@ from coalition_watch.links import (
     read_token,
     reader_link,
 )
+from coalition_watch.settings import LINK_BASE_ENV
+from coalition_watch.settings import LINK_DAYS_ENV as DAYS_ENV
+from coalition_watch.settings import LINK_SECRET_ENV as SECRET_ENV
 
 SECRET = "unit-test-secret-0123456789"
 DAY = 86_400
@@ -73,7 +73,7 @@ def test_the_secret_may_be_an_airflow_variable(monkeypatch):
 
 def test_link_days_are_checked(monkeypatch):
     monkeypatch.setenv(DAYS_ENV, "0")
-    with pytest.raises(ConfigError, match="whole number of days"):
+    with pytest.raises(ConfigError, match="COALITION_WATCH_LINK_DAYS: expected at least 1 day"):
         link_days()
     monkeypatch.setenv(DAYS_ENV, "7")
     assert link_days() == 7

@@ -177,22 +177,22 @@ def test_an_unknown_mode_is_refused(store, classifier):
     ("value", "days"), [(None, 30), ("7", 7), ("none", None), ("", None), ("NONE", None)]
 )
 def test_the_alert_horizon_comes_from_the_environment(monkeypatch, value, days):
-    from coalition_watch import jobs
+    from coalition_watch import settings
 
     if value is None:
-        monkeypatch.delenv(jobs.HORIZON_ENV, raising=False)
+        monkeypatch.delenv(settings.HORIZON_ENV, raising=False)
     else:
-        monkeypatch.setenv(jobs.HORIZON_ENV, value)
-    assert jobs.horizon_days() == days
+        monkeypatch.setenv(settings.HORIZON_ENV, value)
+    assert settings.current().alert_horizon_days == days
 
 
 def test_a_bad_alert_horizon_is_a_clear_error(monkeypatch):
-    from coalition_watch import jobs
+    from coalition_watch import settings
     from coalition_watch.errors import ConfigError
 
-    monkeypatch.setenv(jobs.HORIZON_ENV, "a month")
+    monkeypatch.setenv(settings.HORIZON_ENV, "a month")
     with pytest.raises(ConfigError, match="COALITION_WATCH_ALERT_HORIZON_DAYS.*a month"):
-        jobs.horizon_days()
+        settings.current()
 
 
 def test_a_version_that_cannot_be_processed_holds_up_nothing_and_alerts_operators_once(

@@ -110,7 +110,7 @@ def test_a_reader_of_some_themes_gets_every_passage_of_them_however_many():
 def test_digest_and_operator_templates_render():
     digest = Digest(period="2026-11-23", alerts=[seed_alert(), seed_alert(key="comparison:2")])
     text, html = parts(render_email(digest, DESK))
-    assert "Daily digest 2026-11-23: 2 statements" in text
+    assert "Daily digest, 23 November 2026: 2 statements" in text
     assert html.count("See the full diff") == 2
     notice = OperatorNotice(
         key="source-down:state_gov",
@@ -125,8 +125,11 @@ def test_digest_and_operator_templates_render():
 
 
 def test_a_deployment_can_override_one_template(tmp_path, monkeypatch):
-    (tmp_path / "new_statement.txt.j2").write_text("Custom: {{ view.statement.title }}\n")
-    monkeypatch.setenv("COALITION_WATCH_TEMPLATES", str(tmp_path))
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "new_statement.txt.j2").write_text(
+        "Custom: {{ view.statement.title }}\n"
+    )
+    monkeypatch.setenv("COALITION_WATCH_CONFIG_DIR", str(tmp_path))
     text, html = parts(render_email(seed_alert(), DESK))
     assert text.startswith("Custom: Joint Communique")
     assert "See the full diff" in html  # the HTML template still comes from the package

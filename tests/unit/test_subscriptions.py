@@ -28,8 +28,8 @@ def test_the_packaged_file_loads_with_its_operators_and_settings():
     assert config.delivery.email_conn_id == "smtp_default"
 
 
-def test_the_environment_variable_chooses_the_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("COALITION_WATCH_SUBSCRIPTIONS", str(write(tmp_path, one())))
+def test_the_config_directory_chooses_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("COALITION_WATCH_CONFIG_DIR", str(write(tmp_path, one()).parent))
     assert [s.id for s in load_subscriptions(known_themes=THEMES)] == ["desk"]
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from coalition_watch.errors import ConfigError
-from coalition_watch.themes import ENV_VAR, load_themes
+from coalition_watch.settings import CONFIG_DIR_ENV
+from coalition_watch.themes import load_themes
 
 REQUIRED_IDS = {
     "iraq", "syria", "africa", "other_regions", "detainees", "humanitarian", "stabilization",
@@ -38,14 +39,16 @@ def test_packaged_taxonomy_has_every_required_theme_with_label_and_description()
         assert any(not i.claims and i.weight == 1.0 for i in theme.indicators)
 
 
-def test_environment_variable_overrides_the_packaged_file(tmp_path, monkeypatch):
-    monkeypatch.setenv(ENV_VAR, str(write(tmp_path, "themes:" + GOOD_THEME)))
+def test_the_config_directory_overrides_the_packaged_file(tmp_path, monkeypatch):
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(write(tmp_path, "themes:" + GOOD_THEME).parent))
     assert load_themes().ids == ("iraq",)
 
 
-def test_an_explicit_path_wins_over_the_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "missing.yaml"))
-    assert load_themes(write(tmp_path, "themes:" + GOOD_THEME)).ids == ("iraq",)
+def test_an_explicit_path_wins_over_the_config_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(tmp_path))
+    (tmp_path / "themes.yaml").write_text("themes: [\n", encoding="utf-8")
+    (tmp_path / "mine").mkdir()
+    assert load_themes(write(tmp_path / "mine", "themes:" + GOOD_THEME)).ids == ("iraq",)
 
 
 BAD_FILES = {

@@ -15,12 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-import yaml
-
+from coalition_watch.config_files import config_path, read_yaml
 from coalition_watch.errors import ConfigError
 from coalition_watch.normalize import clean_display
-from coalition_watch.settings import config_path
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _QUOTES = str.maketrans(
@@ -387,20 +386,14 @@ def _expansion_length(out: list[Token], acronym: str, raw_text: str) -> int:
 
 def load_equivalences(path: str | Path | None = None) -> Equivalences:
     """Read the rules (the packaged config/equivalences.yaml by default)."""
-    if path is None:
-        return _default()
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(name, None, f"cannot read: {exc.strerror}") from exc
-    return _build(name, text)
+    if path is None:  # the deployment's config dir, else packaged
+        return _cached(config_path("equivalences.yaml"))
+    return _build(str(path), read_yaml(path))
 
 
 @cache
-def _default() -> Equivalences:
-    path = config_path("equivalences.yaml")  # the deployment's config dir, else packaged
-    return _build(str(path), path.read_text(encoding="utf-8"))
+def _cached(path: Path) -> Equivalences:
+    return _build(str(path), read_yaml(path))
 
 
 _KNOWN_KEYS = {
@@ -417,11 +410,7 @@ _KNOWN_KEYS = {
 }
 
 
-def _build(name: str, text: str) -> Equivalences:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(name, None, f"not valid YAML: {exc}") from exc
+def _build(name: str, data: Any) -> Equivalences:
     if not isinstance(data, dict):
         raise ConfigError(name, None, "expected a mapping at the top level")
     unknown = set(data) - _KNOWN_KEYS

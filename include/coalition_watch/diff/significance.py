@@ -19,12 +19,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from coalition_watch.config_files import config_path, read_yaml
 from coalition_watch.diff.tone import ToneLexicon, load_tone_lexicon, words_of
 from coalition_watch.errors import ConfigError
 from coalition_watch.model import Change, Document
-from coalition_watch.settings import config_path
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -260,19 +258,18 @@ def load_significance(path: str | Path | None = None) -> SignificanceRules:
     return _read(Path(path))
 
 
-@cache
 def _default() -> SignificanceRules:
-    return _read(config_path("significance.yaml"))
+    return _cached(config_path("significance.yaml"))  # the deployment's file, else the packaged one
+
+
+@cache
+def _cached(path: Path) -> SignificanceRules:
+    return _read(path)
 
 
 def _read(path: Path) -> SignificanceRules:
     name = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(name, None, f"cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(name, None, f"not valid YAML: {exc}") from exc
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(name, None, "expected a mapping")
     unknown = set(data) - _KEYS

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from coalition_watch.config_files import config_path, read_yaml
 from coalition_watch.errors import ConfigError
 from coalition_watch.model import Change
-from coalition_watch.settings import config_path
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 LANGUAGES = ("en", "de")
@@ -205,16 +203,15 @@ def load_tone_lexicon(path: str | Path | None = None) -> ToneLexicon:
     return _read(Path(path))
 
 
-@cache
 def _default() -> ToneLexicon:
-    return _read(config_path("tone.yaml"))
+    return _cached(config_path("tone.yaml"))  # the deployment's file, else the packaged one
+
+
+@cache
+def _cached(path: Path) -> ToneLexicon:
+    return _read(path)
 
 
 def _read(path: Path) -> ToneLexicon:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(str(path), None, f"cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(str(path), None, f"not valid YAML: {exc}") from exc
+    data = read_yaml(path)
     return _build(str(path), data)

@@ -29,7 +29,7 @@ from coalition_watch.extract import (
     text_capture,
 )
 from coalition_watch.extract.engine import detect_block_page, sniff_text
-from coalition_watch.extract.profiles import CATALOGUE
+from coalition_watch.extract.profiles import catalogue
 from coalition_watch.model import Document
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "detect_block_page",
     "detect_kind",
     "extract_content_item",
+    "extract_bytes",
     "extract_html",
     "extract_path",
     "extract_text",
@@ -60,14 +61,14 @@ def detect_kind(html: str | bytes | None = None, url: str | None = None) -> str:
     """The adapter kind for a page: by URL host first, then by markup markers, else generic."""
     host = (urlsplit(url).hostname or "") if url else ""
     if host:
-        for kind, profile in CATALOGUE.kinds.items():
+        for kind, profile in catalogue().kinds.items():
             if profile.matches_host(host):
                 return kind
-        if any(p.matches_host(host) for p in CATALOGUE.generic.values()):
+        if any(p.matches_host(host) for p in catalogue().generic.values()):
             return generic.KIND
     if html:
         text = sniff_text(html)
-        for kind, profile in CATALOGUE.kinds.items():
+        for kind, profile in catalogue().kinds.items():
             if any(marker in text for marker in profile.markers):
                 return kind
     return generic.KIND
@@ -130,6 +131,19 @@ def extract_path(path: Path | str, *, url: str | None = None) -> Document:
     if suffix == ".json":
         return gov_uk.extract_content_item(text, where=where)
     return text_capture.extract_text(text, where=where)
+
+
+def extract_bytes(data: bytes, *, content_type: str | None, url: str | None) -> Document:
+    """A stored body whose reader is not known (a saved file, a one-off URL): by its
+    content type, else by its first bytes (markup, a JSON item, else a text capture)."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    head = data.lstrip()[:1]
+    where = url or "stored body"
+    if kind.endswith("json") or (not kind and head == b"{"):
+        return gov_uk.extract_content_item(data.decode("utf-8-sig"), where=where)
+    if kind in ("text/html", "application/xhtml+xml") or (not kind and head == b"<"):
+        return KINDS[detect_kind(data, url)](data, where=where, url=url)
+    return text_capture.extract_text(_decode_text(data, Path(where)), where=where)
 
 
 def _decode_text(data: bytes, path: Path) -> str:

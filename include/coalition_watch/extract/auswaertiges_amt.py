@@ -8,11 +8,10 @@ whose text is the short form only, so the expansion never reaches the paragraphs
 from __future__ import annotations
 
 from coalition_watch.extract.engine import read_page
-from coalition_watch.extract.profiles import CATALOGUE
+from coalition_watch.extract.profiles import catalogue
 from coalition_watch.model import Document
 
 KIND = "auswaertiges_amt"
-PROFILE = CATALOGUE.kinds[KIND]
 
 
 def split_meta(meta: str) -> tuple[str, str | None]:
@@ -22,6 +21,6 @@ def split_meta(meta: str) -> tuple[str, str | None]:
 
 
 def extract(html: str | bytes, *, where: str, url: str | None = None) -> Document:
-    page = read_page(html, PROFILE, where)
+    page = read_page(html, catalogue().kinds[KIND], where)
     _, doc_type = split_meta(page.date_text)
     return page.document(url=url, doc_type=doc_type)

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from coalition_watch.errors import ExtractionError
 from coalition_watch.extract.dates import parse_date
 from coalition_watch.extract.language import declared_language, guess_language
-from coalition_watch.extract.profiles import CATALOGUE, Profile
+from coalition_watch.extract.profiles import Profile, catalogue
 from coalition_watch.model import Document
 from coalition_watch.normalize import clean_display, display_paragraphs, is_cut
 
@@ -47,7 +47,7 @@ def detect_block_page(html: str | bytes) -> str | None:
         match = pattern.search(text)
         if match:
             headings.append(clean_display(_ANY_TAG.sub(" ", match.group(1))))
-    for rule in CATALOGUE.block_pages:
+    for rule in catalogue().block_pages:
         if rule.where == "anywhere":
             if rule.pattern.search(text):
                 return rule.reason

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from coalition_watch.extract.engine import read_page, sniff_text
-from coalition_watch.extract.profiles import CATALOGUE, Profile, build_profile
+from coalition_watch.extract.profiles import Profile, build_profile, catalogue
 from coalition_watch.model import Document
 
 KIND = "generic"
@@ -30,17 +30,17 @@ def profile_for(
     """The selectors given, else the generic profile for the URL's host, else the one whose
     markers the page carries, else the fallback."""
     if selectors is not None:
-        return build_profile("generic", selectors, defaults=CATALOGUE.defaults, file="selectors")
+        return build_profile("generic", selectors, defaults=catalogue().defaults, file="selectors")
     host = (urlsplit(url).hostname or "") if url else ""
-    for profile in CATALOGUE.generic.values():
+    for profile in catalogue().generic.values():
         if host and profile.matches_host(host):
             return profile
     if html:
         text = sniff_text(html)
-        for profile in CATALOGUE.generic.values():
+        for profile in catalogue().generic.values():
             if any(marker in text for marker in profile.markers):
                 return profile
-    return CATALOGUE.generic["fallback"]
+    return catalogue().generic["fallback"]
 
 
 def extract(

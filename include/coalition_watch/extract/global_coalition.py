@@ -10,12 +10,11 @@ stage's business.
 from __future__ import annotations
 
 from coalition_watch.extract.engine import read_page
-from coalition_watch.extract.profiles import CATALOGUE
+from coalition_watch.extract.profiles import catalogue
 from coalition_watch.model import Document
 
 KIND = "global_coalition"
-PROFILE = CATALOGUE.kinds[KIND]
 
 
 def extract(html: str | bytes, *, where: str, url: str | None = None) -> Document:
-    return read_page(html, PROFILE, where).document(url=url)
+    return read_page(html, catalogue().kinds[KIND], where).document(url=url)

@@ -18,16 +18,15 @@ from coalition_watch.errors import ExtractionError
 from coalition_watch.extract.dates import parse_date
 from coalition_watch.extract.engine import body_texts, clean_paragraphs, published, read_page
 from coalition_watch.extract.language import declared_language
-from coalition_watch.extract.profiles import CATALOGUE
+from coalition_watch.extract.profiles import catalogue
 from coalition_watch.model import Document
 from coalition_watch.normalize import clean_display
 
 KIND = "gov_uk"
-PROFILE = CATALOGUE.kinds[KIND]
 
 
 def extract(html: str | bytes, *, where: str, url: str | None = None) -> Document:
-    page = read_page(html, PROFILE, where)
+    page = read_page(html, catalogue().kinds[KIND], where)
     doc_type = page.doc_type.replace("_", " ").capitalize() if page.doc_type else None
     return Document(
         title=page.title,
@@ -55,7 +54,8 @@ def extract_content_item(item: Mapping[str, Any] | str | bytes, *, where: str) -
     if not isinstance(body_html, str) or not body_html.strip():
         raise ExtractionError(where, "gov.uk content item has no details.body")
     fragment = BeautifulSoup(body_html, "lxml")
-    paragraphs = clean_paragraphs(body_texts(fragment, PROFILE), PROFILE)
+    profile = catalogue().kinds[KIND]
+    paragraphs = clean_paragraphs(body_texts(fragment, profile), profile)
     if not paragraphs:
         raise ExtractionError(where, "gov.uk content item details.body holds no text")
     base_path = item.get("base_path")

@@ -1,8 +1,9 @@
 """Site knowledge as data: each kind's selectors and noise patterns, from selectors.yaml.
 
-The file is read and checked once, at import: an unknown key, a CSS selector soupsieve
-cannot compile or a regex Python cannot compile raises ConfigError naming the key, so a
-typo fails loudly instead of silently matching nothing in production.
+The file (the deployment's, from COALITION_WATCH_CONFIG_DIR, else the packaged one) is read
+and checked the first time an extractor needs it, never at import: an unknown key, a CSS
+selector soupsieve cannot compile or a regex Python cannot compile raises ConfigError
+naming the key, so a typo fails loudly instead of silently matching nothing in production.
 """
 
 from __future__ import annotations
@@ -10,15 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import soupsieve
-import yaml
 
+from coalition_watch.config_files import config_path, read_yaml
 from coalition_watch.errors import ConfigError
-
-SELECTORS_FILE = Path(__file__).with_name("selectors.yaml")
 
 _LIST_KEYS = (
     "hosts",
@@ -199,12 +199,19 @@ def _patterns(section: Mapping[str, Any], key: str, file: str) -> tuple[re.Patte
     return tuple(_whole(v, f"text_capture.{key}", file) for v in values)
 
 
-def load_catalogue(path: Path = SELECTORS_FILE) -> Catalogue:
+def catalogue() -> Catalogue:
+    """The selectors in use (checked once per file)."""
+    return _cached_catalogue(config_path("selectors.yaml"))
+
+
+@cache
+def _cached_catalogue(path: Path) -> Catalogue:
+    return load_catalogue(path)
+
+
+def load_catalogue(path: Path) -> Catalogue:
     file = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(file, None, f"cannot read selectors: {error}") from None
+    data = read_yaml(path)
     if not isinstance(data, Mapping):
         raise ConfigError(file, None, "expected a mapping at the top level")
     known = {"defaults", "kinds", "generic", "block_pages", "text_capture"}
@@ -234,6 +241,3 @@ def load_catalogue(path: Path = SELECTORS_FILE) -> Catalogue:
         **{k: _patterns(section, k, file) for k in TextCaptureRules.__dataclass_fields__}
     )
     return Catalogue(defaults, kinds, generic, tuple(block_pages), rules)
-
-
-CATALOGUE = load_catalogue()

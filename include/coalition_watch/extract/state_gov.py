@@ -10,12 +10,11 @@ Difficulties" page served with HTTP 200 to non-browser clients is refused as a b
 from __future__ import annotations
 
 from coalition_watch.extract.engine import read_page
-from coalition_watch.extract.profiles import CATALOGUE
+from coalition_watch.extract.profiles import catalogue
 from coalition_watch.model import Document
 
 KIND = "state_gov"
-PROFILE = CATALOGUE.kinds[KIND]
 
 
 def extract(html: str | bytes, *, where: str, url: str | None = None) -> Document:
-    return read_page(html, PROFILE, where).document(url=url)
+    return read_page(html, catalogue().kinds[KIND], where).document(url=url)

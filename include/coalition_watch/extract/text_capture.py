@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from coalition_watch.errors import ExtractionError
 from coalition_watch.extract.dates import parse_date
 from coalition_watch.extract.language import guess_language
-from coalition_watch.extract.profiles import CATALOGUE
+from coalition_watch.extract.profiles import catalogue
 from coalition_watch.model import Document
 from coalition_watch.normalize import clean_display, display_paragraphs, is_cut, unwrap_lines
 
-RULES = CATALOGUE.text_capture
 _BLOCK_SPLIT = re.compile(r"\n[ \t\u00a0]*\n")
 _MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _MARKDOWN_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
@@ -45,11 +44,12 @@ def _unmark(text: str) -> str:
 def _blocks(text: str) -> list[str]:
     """Blocks with icon lines removed, breadcrumb trails dropped, lines unwrapped."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    rules = catalogue().text_capture
     blocks = []
     for raw in _BLOCK_SPLIT.split(text):
         lines = [line for line in raw.split("\n") if line.strip()]
-        lines = [ln for ln in lines if not any(p.fullmatch(ln) for p in RULES.noise_lines)]
-        if not lines or any(p.fullmatch(lines[0].strip()) for p in RULES.breadcrumb):
+        lines = [ln for ln in lines if not any(p.fullmatch(ln) for p in rules.noise_lines)]
+        if not lines or any(p.fullmatch(lines[0].strip()) for p in rules.breadcrumb):
             continue
         block = unwrap_lines(_unmark("\n".join(line.strip() for line in lines)))
         if block:
@@ -72,7 +72,7 @@ def _read_header_block(block: str, header: _Header) -> None:
         header.published = header.published or parse_date(meta["date"])
         header.doc_type = header.doc_type or clean_display(meta["type"])
         return
-    if any(p.fullmatch(block) for p in RULES.noise):
+    if any(p.fullmatch(block) for p in catalogue().text_capture.noise):
         return
     date = parse_date(block) if len(block) <= 40 else None
     if date:
@@ -85,18 +85,19 @@ def extract_text(text: str, *, where: str = "text capture") -> Document:
     """The statement in a text capture of a page, without the page's furniture."""
     if not isinstance(text, str) or not text.strip():
         raise ExtractionError(where, "empty text capture")
+    rules = catalogue().text_capture
     header = _Header()
     body: list[str] = []
     for block in _blocks(text):
-        if body and any(p.fullmatch(block) for p in RULES.stop):
+        if body and any(p.fullmatch(block) for p in rules.stop):
             break
-        if any(p.fullmatch(block) for p in RULES.frame):
+        if any(p.fullmatch(block) for p in rules.frame):
             continue
         if not body and not _is_prose(block):
-            if not any(p.fullmatch(block) for p in RULES.stop):
+            if not any(p.fullmatch(block) for p in rules.stop):
                 _read_header_block(block, header)
             continue
-        if any(p.fullmatch(block) for p in RULES.noise):
+        if any(p.fullmatch(block) for p in rules.noise):
             continue
         body.append(block)
     paragraphs = display_paragraphs(body)

@@ -55,8 +55,13 @@ DIGEST_PASSAGES_PER_ALERT = 3
 
 @dataclass
 class Digest:
-    period: str  # e.g. "2026-11-23"
+    period: str  # e.g. "2026-11-23", or the digest DAG's key "daily:2026-11-23"
     alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """'23 November 2026': the period as a reader says it."""
+        return long_date(self.period.rpartition(":")[2])
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ def subject_for(item: Renderable) -> str:
         return header_text(f"[coalition-watch] {head}: {ref.title}")
     if isinstance(item, Digest):
         n = len(item.alerts)
-        return f"[coalition-watch] Daily digest {item.period}: {n} statement{'s' if n != 1 else ''}"
+        return f"[coalition-watch] Daily digest, {item.label}: {n} statement{'s' if n != 1 else ''}"
     return header_text(f"[coalition-watch ops] {item.subject}")
 
 
@@ -121,7 +126,7 @@ def _context(item: Renderable, subscriber: Any, max_passages: int) -> dict:
     if isinstance(item, Digest):
         per_alert = min(max_passages, DIGEST_PASSAGES_PER_ALERT)
         views = [_reader_view(a, themes, per_alert) for a in item.alerts]
-        return {"views": views, "period": item.period, "follows": follows}
+        return {"views": views, "period": item.label, "follows": follows}
     return {"notice": item, "follows": ""}
 
 
@@ -176,7 +181,7 @@ def render_slack(
             inline_passages=max_passages,
         )
     elif isinstance(item, Digest):
-        payload = digest_payload(context["views"], period=item.period)
+        payload = digest_payload(context["views"], period=item.label)
     else:
         payload = notice_payload(item.subject, item.text, item.key, item.link)
     return with_delivery_options(payload, channel)

@@ -3,8 +3,8 @@
 Email templates are named `<template>.<format>.j2`: template is new_statement,
 revised_statement, daily_digest or operator_alert; format is txt or html. Slack messages
 are built from Block Kit models in code (render/slack.py), not from templates.
-A directory in COALITION_WATCH_TEMPLATES (or passed explicitly) is searched first, so a
-deployment overrides one file and inherits the rest.
+`templates/` in the deployment's COALITION_WATCH_CONFIG_DIR (or a directory passed
+explicitly) is searched first, so a deployment overrides one file and inherits the rest.
 
 Safety does not depend on template authors remembering a filter: HTML output is
 autoescaped.
@@ -12,22 +12,22 @@ autoescaped.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
 from coalition_watch.labels import theme_label
+from coalition_watch.settings import current
 
-TEMPLATES_ENV = "COALITION_WATCH_TEMPLATES"
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("txt", "html")
 
 
 def template_dirs(override: Path | str | None = None) -> tuple[str, ...]:
-    chosen = override or os.environ.get(TEMPLATES_ENV)
-    dirs = [str(Path(chosen))] if chosen else []
+    if override is None and (deployment := current().config_dir) is not None:
+        override = deployment / "templates"
+    dirs = [str(Path(override))] if override and Path(override).is_dir() else []
     return (*dirs, str(PACKAGE_TEMPLATES))
 
 

@@ -215,7 +215,7 @@ def alert_payload(view: AlertView, *, heading: str, follows: str, inline_passage
 def digest_payload(views: Iterable[AlertView], *, period: str) -> dict:
     views = list(views)
     s = "s" if len(views) != 1 else ""
-    blocks: list[Block] = [_header(f"Daily digest {period}")]
+    blocks: list[Block] = [_header(f"Daily digest, {period}")]
     per_view = max(3, (MAX_BLOCKS - 2) // max(1, len(views)))
     for view in views:
         part: list[Block] = [DividerBlock()]
@@ -232,7 +232,7 @@ def digest_payload(views: Iterable[AlertView], *, period: str) -> dict:
         blocks += part
     if len(blocks) > MAX_BLOCKS:
         blocks = blocks[: MAX_BLOCKS - 1] + [_context("More statements than one message holds.")]
-    return _payload(f"Daily digest {period}: {len(views)} statement{s}", blocks)
+    return _payload(f"Daily digest, {period}: {len(views)} statement{s}", blocks)
 
 
 def notice_payload(subject: str, text: str, key: str, link: str | None) -> dict:

@@ -26,13 +26,13 @@ from coalition_watch.model import (
     ThemeMatch,
 )
 from coalition_watch.normalize import fold
-from coalition_watch.render.ranking import rank_changes
 from coalition_watch.series import series_label
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 GLANCE_LINES = 5
 GLANCE_WORDS = 90  # characters of changed words on one At a glance line
 SUMMARY_PARAGRAPHS = 3  # per theme, for the first statement of a series
+RANK_REASONS = 2  # of a change's ranking reasons, the first ones are shown
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,11 @@ class Passage:
     themes: list[str]
     segments: list[Segment]
     why: list[Why] = field(default_factory=list)  # the passage's own theme first
+    reasons: list[str] = field(default_factory=list)  # why it ranks where it does
+
+    @property
+    def ranked_line(self) -> str:
+        return "; ".join(self.reasons[:RANK_REASONS])
 
     @property
     def text(self) -> str:
@@ -302,7 +307,13 @@ def _why(change: Change, home: str) -> list[Why]:
 
 
 def _passage(change: Change, home: str) -> Passage:
-    return Passage(change.kind, _themes_of(change), word_segments(change), _why(change, home))
+    return Passage(
+        change.kind,
+        _themes_of(change),
+        word_segments(change),
+        _why(change, home),
+        list(change.reasons),
+    )
 
 
 def build_view(
@@ -320,7 +331,7 @@ def build_view(
     """
     diff = alert.diff
     reader = frozenset(preferred_themes)
-    substantive = rank_changes(diff.substantive if diff else [])
+    substantive = diff.ranked if diff else []  # by significance score; ties: document order
     mine = [c for c in substantive if not reader or reader & set(_themes_of(c))]
     totals = Counter(t for c in substantive for t in _themes_of(c))
 

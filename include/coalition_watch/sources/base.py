@@ -129,6 +129,13 @@ class SourceAdapter:
         document = extract_html(response.text, url=response.url, kind=self.extract_kind)
         return self.fetched(item, document, response)
 
+    def extract_stored(self, raw: bytes | str, url: str) -> Document:
+        """A stored raw body read again as `fetch_document` reads it (`reprocess`)."""
+        if self.body_from_listing:
+            text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+            return self._listing_page_document(text, "", url)
+        return extract_html(raw, url=url, kind=self.extract_kind)
+
     # -- helpers for subclasses -----------------------------------------------------------
     @property
     def body_from_listing(self) -> bool:
@@ -218,14 +225,7 @@ class SourceAdapter:
 
     def document_from_listing(self, item: Item) -> Fetched:
         """A document from the body HTML a listing carries (RSS CDATA, WordPress REST)."""
-        page = (
-            "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><article>"
-            f"<h1>{html_lib.escape(item.title)}</h1>"
-            f"<div class='listing-body'>{item.body_html}</div></article></body></html>"
-        )
-        document = extract_html(
-            page, url=item.url, selectors={"title": ["h1"], "body": ["div.listing-body"]}
-        )
+        document = self._listing_page_document(item.body_html or "", item.title, item.url)
         raw = (item.body_html or "").encode("utf-8")
         return Fetched(
             document=dataclasses.replace(
@@ -241,6 +241,17 @@ class SourceAdapter:
             etag=None,
             last_modified=None,
             fetched_url=item.url,
+        )
+
+    @staticmethod
+    def _listing_page_document(body_html: str, title: str, url: str) -> Document:
+        page = (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><article>"
+            f"<h1>{html_lib.escape(title)}</h1>"
+            f"<div class='listing-body'>{body_html}</div></article></body></html>"
+        )
+        return extract_html(
+            page, url=url, selectors={"title": ["h1"], "body": ["div.listing-body"]}
         )
 
     def select(self, items: list[Item]) -> list[Item]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from coalition_watch.errors import ConfigError
 from coalition_watch.fetch import Politeness
-from coalition_watch.settings import config_path
+from coalition_watch.source_entries import SourceEntry, read_source_file
 from coalition_watch.sources.base import ADAPTERS, SourceAdapter, SourceConfig
 from coalition_watch.sources.keywords import DEFAULT_KEYWORDS, KeywordFilter
 
@@ -30,62 +27,32 @@ COMMON_KEYS = {
     "recheck_limit": "most known publications re-read per poll (conditional GET)",
     "notes": "free text for people",
 }
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def load_sources(
     path: Path | str | None = None, *, include_disabled: bool = False
 ) -> list[SourceConfig]:
-    """The sources of `path` (default: the deployment's or packaged sources.yaml)."""
-    path = Path(path) if path else config_path("sources.yaml")
-    file = str(path)
+    """The sources of `path` (default: the deployment's or packaged sources.yaml).
+
+    The common keys are checked by `source_entries` (the same check DAG files rely on),
+    then each kind's own keys against its adapter.
+    """
+    sources_file = read_source_file(path)
+    file = sources_file.file
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(file, None, f"cannot read: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(file, None, f"not valid YAML: {exc}") from exc
-    if not isinstance(data, dict) or set(data) - {"defaults", "sources"}:
-        raise ConfigError(file, None, "expected a mapping with `sources:` (and `defaults:`)")
-    defaults = data.get("defaults") or {}
-    if not isinstance(defaults, dict) or set(defaults) - {"politeness"}:
-        raise ConfigError(file, "defaults", "only `politeness` may have defaults")
-    try:
-        base = Politeness.from_mapping(defaults.get("politeness") or {})
+        base = Politeness.from_mapping(sources_file.defaults.get("politeness") or {})
     except ValueError as exc:
         raise ConfigError(file, "defaults.politeness", str(exc)) from exc
-    raw_sources = data.get("sources")
-    if not isinstance(raw_sources, list) or not raw_sources:
-        raise ConfigError(file, "sources", "expected a non-empty list of sources")
-    sources: list[SourceConfig] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(raw_sources):
-        source = _source(file, index, raw, base)
-        if source.id in seen:
-            raise ConfigError(file, f"sources[{index}].id", f"duplicate id {source.id!r}")
-        seen.add(source.id)
-        if source.enabled or include_disabled:
-            sources.append(source)
-    return sources
+    sources = [_source(file, entry, base) for entry in sources_file.entries]
+    return [s for s in sources if s.enabled or include_disabled]
 
 
 def adapter_for(source: SourceConfig) -> SourceAdapter:
     return ADAPTERS[source.kind](source)
 
 
-def _source(file: str, index: int, raw: Any, base: Politeness) -> SourceConfig:
-    where = f"sources[{index}]"
-    if not isinstance(raw, dict):
-        raise ConfigError(file, where, "expected a mapping")
-    source_id = raw.get("id")
-    if not isinstance(source_id, str) or not _ID.match(source_id):
-        raise ConfigError(file, f"{where}.id", "required: lower-case letters, digits, - and _")
-    where = f"sources[{source_id}]"
-    kind = raw.get("kind")
-    if kind not in ADAPTERS:
-        raise ConfigError(
-            file, f"{where}.kind", f"unknown kind {kind!r}; known: {', '.join(sorted(ADAPTERS))}"
-        )
+def _source(file: str, entry: SourceEntry, base: Politeness) -> SourceConfig:
+    raw, kind, where = entry.raw, entry.kind, entry.where
     adapter = ADAPTERS[kind]
     unknown = set(raw) - set(COMMON_KEYS) - set(adapter.options)
     if unknown:
@@ -95,36 +62,19 @@ def _source(file: str, index: int, raw: Any, base: Politeness) -> SourceConfig:
             f"{where}.{sorted(unknown)[0]}",
             f"unknown key for kind {kind}; allowed: {', '.join(allowed)}",
         )
-    urls = raw.get("urls")
-    if not isinstance(urls, dict) or not urls:
-        raise ConfigError(file, f"{where}.urls", "expected a mapping of named URLs")
-    for name, url in urls.items():
+    for name in entry.urls:
         if name not in adapter.url_names:
             raise ConfigError(
                 file,
                 f"{where}.urls.{name}",
                 f"kind {kind} reads {', '.join(adapter.url_names)}, not {name!r}",
             )
-        parts = urlsplit(str(url))
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(file, f"{where}.urls.{name}", f"not an http(s) URL: {url!r}")
     for name, required in adapter.url_names.items():
-        if required and name not in urls:
+        if required and name not in entry.urls:
             raise ConfigError(file, f"{where}.urls", f"kind {kind} needs a `{name}` URL")
-    url_hosts = {urlsplit(u).hostname.lower() for u in urls.values()}
-    hosts = raw.get("allowed_hosts", sorted(url_hosts))
-    if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
-        raise ConfigError(file, f"{where}.allowed_hosts", "expected a list of host names")
-    hosts = [h.lower() for h in hosts]
-    if missing := url_hosts - set(hosts):
-        raise ConfigError(file, f"{where}.allowed_hosts", f"must include {sorted(missing)}")
+    url_hosts = {urlsplit(u).hostname.lower() for u in entry.urls.values()}
+    hosts = [h.lower() for h in raw.get("allowed_hosts", sorted(url_hosts))]
     keywords = raw.get("keywords", list(DEFAULT_KEYWORDS))
-    extra = raw.get("extra_keywords", [])
-    for key, value in (("keywords", keywords), ("extra_keywords", extra)):
-        if not isinstance(value, list) or not all(isinstance(k, str) and k.strip() for k in value):
-            raise ConfigError(file, f"{where}.{key}", "expected a list of non-empty strings")
-    if not keywords + extra:
-        raise ConfigError(file, f"{where}.keywords", "at least one keyword is needed")
     politeness = None
     if "politeness" in raw:
         if not isinstance(raw["politeness"], dict):
@@ -146,30 +96,16 @@ def _source(file: str, index: int, raw: Any, base: Politeness) -> SourceConfig:
             )
         options[name] = value
     _check_kind_options(file, where, kind, options)
-    for key, lowest in (("max_items", 1), ("recheck_limit", 0)):
-        value = raw.get(key, 20)
-        if type(value) is not int or value < lowest:
-            raise ConfigError(file, f"{where}.{key}", f"expected an integer >= {lowest}")
-    enabled = raw.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise ConfigError(file, f"{where}.enabled", "expected true or false")
-    language = raw.get("language")
-    if language is not None and (
-        not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language)
-    ):
-        raise ConfigError(file, f"{where}.language", "expected a two-letter code like en")
     label = raw.get("label")
-    if label is not None and (not isinstance(label, str) or not label.strip()):
-        raise ConfigError(file, f"{where}.label", "expected non-empty text")
     return SourceConfig(
-        id=source_id,
+        id=entry.id,
         label=label.strip() if label else None,
         kind=kind,
-        enabled=enabled,
-        language=language,
-        urls={str(k): str(v) for k, v in urls.items()},
+        enabled=entry.enabled,
+        language=raw.get("language"),
+        urls=entry.urls,
         allowed_hosts=tuple(hosts),
-        keywords=KeywordFilter([*keywords, *extra]),
+        keywords=KeywordFilter([*keywords, *raw.get("extra_keywords", [])]),
         politeness=politeness,
         options=options,
         max_items=raw.get("max_items", 20),

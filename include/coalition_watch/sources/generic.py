@@ -3,7 +3,7 @@
 The listing is an RSS feed (`listing_format: rss`, e.g. a WordPress embassy's `/feed/`) or
 an HTML page read with CSS selectors (`listing: {item, link, title, date}`). Article pages
 go through the generic extractor, with `selectors` from the source if given, else the
-profile for the host in coalition_watch/extract/selectors.yaml. That profile's
+profile for the host in coalition_watch/config/selectors.yaml. That profile's
 `title_strip` patterns clean listing titles too ("... (25.06.19)" on diplomatie.gouv.fr).
 Listing dates without a year ("30 Mar") are read relative to the day the listing was
 served (coalition_watch.extract.dates.parse_date).
@@ -22,6 +22,7 @@ from coalition_watch.extract import extract_html
 from coalition_watch.extract.dates import parse_date
 from coalition_watch.extract.generic import profile_for
 from coalition_watch.fetch import PoliteClient
+from coalition_watch.model import Document
 from coalition_watch.normalize import clean_display
 from coalition_watch.sources.base import (
     Fetched,
@@ -104,10 +105,9 @@ class Generic(SourceAdapter):
         response = self.get_page(client, item.url)
         if response.not_modified:
             return None
-        document = extract_html(
-            response.text,
-            url=response.url,
-            kind="generic",
-            selectors=self.source.option("selectors"),
-        )
-        return self.fetched(item, document, response)
+        return self.fetched(item, self.extract_stored(response.text, response.url), response)
+
+    def extract_stored(self, raw: bytes | str, url: str) -> Document:
+        if self.body_from_listing:
+            return super().extract_stored(raw, url)
+        return extract_html(raw, url=url, kind="generic", selectors=self.source.option("selectors"))

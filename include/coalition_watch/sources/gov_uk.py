@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from coalition_watch.errors import PermanentFetchError
 from coalition_watch.extract import extract_content_item
 from coalition_watch.fetch import JSON_TYPES, PoliteClient
+from coalition_watch.model import Document
 from coalition_watch.sources.base import (
     NS,
     Fetched,
@@ -70,5 +71,8 @@ class GovUk(SourceAdapter):
         response = client.get(api_url, allowed_hosts=self.source.allowed_hosts, accept=JSON_TYPES)
         if response.not_modified:
             return None
-        document = extract_content_item(response.text, where=api_url)
-        return self.fetched(item, document, response)
+        return self.fetched(item, self.extract_stored(response.text, api_url), response)
+
+    def extract_stored(self, raw: bytes | str, url: str) -> Document:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return extract_content_item(text, where=url)

@@ -5,9 +5,8 @@ Everything here returns plain frozen dataclasses, so the UI never touches SQLAlc
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
 
@@ -180,8 +179,6 @@ def statement_detail(store: Store, statement_id: int) -> StatementDetail | None:
 
 def _version_summary(row) -> VersionSummary:
     paragraphs = row.paragraphs
-    if isinstance(paragraphs, str):
-        paragraphs = json.loads(paragraphs)
     return VersionSummary(
         id=row.id,
         publication_id=row.publication_id,
@@ -286,6 +283,30 @@ def event_keys(detail: StatementDetail) -> list[str]:
     keys = [f"version:{vid}" for vid in sorted(own)]
     keys += [f"comparison:{c.id}" for c in detail.comparisons if c.new_version_id in own]
     return keys
+
+
+def deliveries_sent_since(store: Store, since: datetime) -> list[LedgerEntry]:
+    """Every message sent at or after `since`, oldest first (what one run delivered)."""
+    with store.engine.connect() as conn:
+        events = conn.execute(
+            select(t.messages.c.event)
+            .join(t.deliveries, t.deliveries.c.message_id == t.messages.c.id)
+            .where(t.deliveries.c.status == "sent", t.deliveries.c.sent_at >= since)
+            .distinct()
+        ).scalars()
+        wanted = list(events)
+    since = _aware(since)
+    entries = [
+        e
+        for e in delivery_ledger(store, wanted)
+        if e.status == "sent" and e.sent_at and _aware(e.sent_at) >= since
+    ]
+    return sorted(entries, key=lambda e: (_aware(e.sent_at), e.recipient))
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; the store writes UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def delivery_ledger(store: Store, events: list[str]) -> list[LedgerEntry]:

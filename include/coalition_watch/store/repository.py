@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,20 +15,16 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select, updat
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from coalition_watch.errors import BadInput
+from coalition_watch.errors import BadInput, MissingBlob, StoreError
 from coalition_watch.model import Diff, Document
 from coalition_watch.normalize import fold
+from coalition_watch.settings import current
 from coalition_watch.store import schema as t
-
-DB_URL_ENV = "COALITION_WATCH_DB_URL"
 
 
 def default_db_url() -> str:
     """The configured URL, else a SQLite file beside the Airflow home (or ./var)."""
-    if url := os.environ.get(DB_URL_ENV):
-        return url
-    home = Path(os.environ.get("AIRFLOW_HOME") or "var")
-    return f"sqlite:///{(home / 'coalition_watch.db').resolve()}"
+    return current().db_url
 
 
 def now() -> datetime:
@@ -54,6 +49,7 @@ class StoredVersion:
     fetched_at: datetime
     status: str
     alert_mode: str | None = None
+    raw_sha256: str | None = None
 
     @property
     def published(self) -> str | None:
@@ -76,8 +72,27 @@ def create_engine_for(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    _raise_store_errors(engine)
+    return engine
+
+
+def _raise_store_errors(engine: Engine) -> None:
+    """Database failures leave the store as StoreError (in the package's error tree).
+
+    Integrity errors stay SQLAlchemy's: the store's own code catches them where a
+    concurrent writer got there first, and that is not a failure.
+    """
+    where = engine.url.render_as_string(hide_password=True)
+
+    @event.listens_for(engine, "handle_error")
+    def _as_store_error(context) -> None:
+        if isinstance(context.sqlalchemy_exception, IntegrityError):
+            return
+        original = context.original_exception
+        reason = " ".join(str(original).split()) or type(original).__name__
+        raise StoreError(where, reason) from original
 
 
 class Store:
@@ -130,11 +145,16 @@ class Store:
                     pass  # stored concurrently by another poll: same bytes, nothing to do
         return sha
 
+    def blob_content_type(self, sha: str) -> str | None:
+        with self.engine.connect() as conn:
+            query = select(t.blobs.c.content_type).where(t.blobs.c.sha256 == sha)
+            return conn.execute(query).scalar()
+
     def get_blob(self, sha: str) -> bytes:
         with self.engine.connect() as conn:
             row = conn.execute(select(t.blobs.c.data).where(t.blobs.c.sha256 == sha)).first()
         if row is None:
-            raise KeyError(sha)
+            raise MissingBlob(sha)
         return zlib.decompress(row.data)
 
     # -- conditional GET validators -------------------------------------------------------
@@ -273,8 +293,6 @@ class Store:
     @staticmethod
     def _row_to_version(row) -> StoredVersion:
         paragraphs = row.paragraphs
-        if isinstance(paragraphs, str):  # some drivers hand JSON back as text
-            paragraphs = json.loads(paragraphs)
         return StoredVersion(
             id=row.id,
             publication_id=row.publication_id,
@@ -292,6 +310,7 @@ class Store:
             fetched_at=row.fetched_at,
             status=row.status,
             alert_mode=row.alert_mode,
+            raw_sha256=row.raw_sha256,
         )
 
     def _version(self, conn: Connection, version_id: int) -> StoredVersion:
@@ -487,35 +506,114 @@ class Store:
                         t.comparisons.c.new_version_id == new.id,
                     )
                 ).scalar_one(), False
-            if diff.changes:
-                conn.execute(
-                    insert(t.changes),
-                    [
-                        {
-                            "comparison_id": cid,
-                            "seq": i,
-                            "kind": c.kind,
-                            "significance": c.significance,
-                            "old_text": c.old,
-                            "new_text": c.new,
-                            "inserted": c.inserted,
-                            "deleted": c.deleted,
-                            "themes": c.themes,
-                        }
-                        for i, c in enumerate(diff.changes)
-                    ],
-                )
+            self._insert_changes(conn, cid, diff)
         return cid, True
+
+    @staticmethod
+    def _insert_changes(conn: Connection, comparison_id: int, diff: Diff) -> None:
+        if diff.changes:
+            conn.execute(
+                insert(t.changes),
+                [
+                    {
+                        "comparison_id": comparison_id,
+                        "seq": i,
+                        "kind": c.kind,
+                        "significance": c.significance,
+                        "old_text": c.old,
+                        "new_text": c.new,
+                        "inserted": c.inserted,
+                        "deleted": c.deleted,
+                        "themes": c.themes,
+                    }
+                    for i, c in enumerate(diff.changes)
+                ],
+            )
 
     def comparison(self, comparison_id: int) -> dict:
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(t.comparisons).where(t.comparisons.c.id == comparison_id)
             ).one()
-        data = dict(row._mapping)
-        if isinstance(data["diff"], str):
-            data["diff"] = json.loads(data["diff"])
-        return data
+        return dict(row._mapping)
+
+    def versions_since(
+        self, since: str | None = None, statement_id: int | None = None
+    ) -> list[StoredVersion]:
+        """Every stored version (good or quarantined) of statements published on or after
+        `since` (all when None), optionally of one statement, oldest publication first."""
+        query = self._version_query().order_by(
+            t.statements.c.published.is_(None), t.statements.c.published, t.versions.c.id
+        )
+        if since is not None:
+            query = query.where(t.statements.c.published >= since)
+        if statement_id is not None:
+            query = query.where(t.publications.c.statement_id == statement_id)
+        with self.engine.connect() as conn:
+            return [self._row_to_version(r) for r in conn.execute(query)]
+
+    def replace_version_content(self, version_id: int, document: Document) -> int | None:
+        """Give a version the text a re-extraction found. Returns None when done, or the id
+        of the publication's other version that already holds this content (left alone)."""
+        digest = content_hash(document.paragraphs)
+        v = t.versions.c
+        with self.engine.begin() as conn:
+            publication_id = conn.execute(
+                select(v.publication_id).where(v.id == version_id)
+            ).scalar_one()
+            twin = conn.execute(
+                select(v.id).where(
+                    v.publication_id == publication_id,
+                    v.content_hash == digest,
+                    v.id != version_id,
+                )
+            ).scalar()
+            if twin is not None:
+                return twin
+            conn.execute(
+                update(t.versions)
+                .where(v.id == version_id)
+                .values(
+                    content_hash=digest,
+                    title=document.title,
+                    published=document.published,
+                    language=document.language,
+                    paragraphs=list(document.paragraphs),
+                )
+            )
+        return None
+
+    def comparisons_involving(self, version_ids: Sequence[int]) -> list[dict]:
+        """{id, basis, old_version_id, new_version_id, diff} of comparisons with either side
+        among `version_ids`, by id."""
+        c = t.comparisons.c
+        ids = list(version_ids)
+        query = (
+            select(c.id, c.basis, c.old_version_id, c.new_version_id, c.diff)
+            .where(c.old_version_id.in_(ids) | c.new_version_id.in_(ids))
+            .order_by(c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(query)]
+        for row in rows:
+            if isinstance(row["diff"], str):
+                row["diff"] = json.loads(row["diff"])
+        return rows
+
+    def replace_comparison(self, comparison_id: int, diff: Diff) -> None:
+        """Replace a comparison's diff and its change rows with a recomputed diff."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.comparisons)
+                .where(t.comparisons.c.id == comparison_id)
+                .values(
+                    substantive=len(diff.substantive),
+                    cosmetic=len(diff.cosmetic),
+                    diff=diff.to_json(),
+                )
+            )
+            conn.execute(t.changes.delete().where(t.changes.c.comparison_id == comparison_id))
+            self._insert_changes(conn, comparison_id, diff)
 
     def comparison_summaries(self, comparison_ids: Sequence[int]) -> list[dict]:
         """{id, kind, old, new, substantive} per comparison (old/new: version ids), by id."""

@@ -11,10 +11,13 @@ comparisons  a diff between two versions: revision (same publication), series (l
 changes      the changes of a comparison, one row per change
 http_cache   conditional-GET validators per URL
 source_state health per source, so a source going down alerts once and recovering once
+incidents    open operator incidents (a failing task, a broken layout): one alert each way
 messages     rendered messages (the outbox), deliveries: the ledger (see deliver/)
 """
 
 from __future__ import annotations
+
+import json
 
 from sqlalchemy import (
     JSON,
@@ -28,8 +31,25 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+
+
+class Json(TypeDecorator):
+    """Every JSON column: Python lists and dicts in and out, whatever the driver returns.
+
+    Some drivers hand JSON back as text; decoding here, once, means no reader of the store
+    ever checks. Every JSON column of this schema holds an object or a list, never a bare
+    string, so a string coming back is always undecoded JSON.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return json.loads(value) if isinstance(value, str) else value
+
 
 metadata = MetaData()
 
@@ -63,7 +83,7 @@ versions = Table(
     Column("title", Text, nullable=False),
     Column("published", String(10), nullable=True),
     Column("language", String(8), nullable=True),
-    Column("paragraphs", JSON, nullable=False),
+    Column("paragraphs", Json, nullable=False),
     Column("raw_sha256", String(64), ForeignKey("blobs.sha256"), nullable=True),
     Column("fetched_at", DateTime(timezone=True), nullable=False),
     Column("etag", String(512), nullable=True),
@@ -101,7 +121,7 @@ comparisons = Table(
     Column("baseline", Text, nullable=True),
     Column("substantive", Integer, nullable=False),
     Column("cosmetic", Integer, nullable=False),
-    Column("diff", JSON, nullable=False),
+    Column("diff", Json, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("old_version_id", "new_version_id", name="uq_comparison_pair"),
 )
@@ -116,9 +136,9 @@ changes = Table(
     Column("significance", String(16), nullable=False),
     Column("old_text", Text, nullable=True),
     Column("new_text", Text, nullable=True),
-    Column("inserted", JSON, nullable=False),
-    Column("deleted", JSON, nullable=False),
-    Column("themes", JSON, nullable=False),
+    Column("inserted", Json, nullable=False),
+    Column("deleted", Json, nullable=False),
+    Column("themes", Json, nullable=False),
 )
 
 http_cache = Table(
@@ -143,6 +163,20 @@ source_state = Table(
     Column("last_score", Float, nullable=True),
 )
 
+# An incident opens at the first failure and closes at the first success after it, so the
+# operators hear once when something starts failing and once when it recovers.
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("key", String(512), primary_key=True),  # e.g. "task:dag.task[aa-en]", "layout:aa-en"
+    Column("status", String(8), nullable=False),  # open | closed
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("failures", Integer, nullable=False, default=1),  # since it opened
+    Column("last_error", Text, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 # The outbox: a message is rendered once and stored before anything is sent.
 messages = Table(
     "messages",
@@ -154,7 +188,7 @@ messages = Table(
     Column("channel", String(16), nullable=False),  # email | slack
     Column("recipient", String(320), nullable=False),
     Column("subject", Text, nullable=True),
-    Column("payload", JSON, nullable=False),
+    Column("payload", Json, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT = "coalition-watch/0.1 (+https://github.com/coalition-watch; statements monitor)"
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+MAX_BODY_BYTES = 5 * 1024 * 1024  # no statement page is near this; files given to the CLI too
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 # Content-type families a caller may ask for.
@@ -80,7 +81,7 @@ class Politeness:
     read_timeout: float = 20.0  # per socket read
     total_deadline: float = 60.0  # one attempt, connection to last byte, headers included
     retry_budget: float = 120.0  # every attempt of one URL, back-off included
-    max_bytes: int = 5 * 1024 * 1024  # decompressed body
+    max_bytes: int = MAX_BODY_BYTES  # decompressed body
     max_redirects: int = 5
     max_retries: int = 3
     backoff_base: float = 2.0  # seconds; doubled per attempt, with jitter
@@ -653,7 +654,11 @@ def _host(url: str) -> str:
 
 
 def _check_url(requested: str, url: str, allowed: set[str] | None) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (parsing the port is what raises on a bad one)
+    except ValueError as exc:
+        raise PermanentFetchError(requested, f"not a valid URL: {exc}") from None
     if parts.scheme not in ("http", "https"):
         raise PermanentFetchError(requested, f"only http(s) URLs are fetched, not {url!r}")
     host = (parts.hostname or "").lower()

@@ -279,7 +279,14 @@ def make_client(validators=None) -> PoliteClient:
 
 
 def fetch_one(url: str) -> Document:
-    """`coalition-watch fetch URL`: one page, read and extracted as a poll would."""
-    from coalition_watch.sources.oneoff import fetch_url
+    """`coalition-watch fetch URL`: one page, read and extracted as a poll would: redirects
+    stay on the hosts of the source that polls this host (only this host when none does)."""
+    from coalition_watch.sources.config import load_sources
+    from coalition_watch.sources.oneoff import fetch_url, url_host
 
-    return fetch_url(url, make_client()).document
+    host = url_host(url)
+    hosts = {host}
+    for source in load_sources(include_disabled=True):
+        if host in source.allowed_hosts:
+            hosts.update(source.allowed_hosts)
+    return fetch_url(url, make_client(), allowed_hosts=sorted(hosts)).document

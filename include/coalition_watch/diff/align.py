@@ -21,8 +21,9 @@ import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from coalition_watch.diff.equivalence import Equivalences, Token
+from coalition_watch.diff.equivalence import Equivalences
 from coalition_watch.diff.sentences import split_clean_sentences, split_sentences
+from coalition_watch.diff.tokens import Token
 from coalition_watch.diff.words import Text, matched_tokens
 from coalition_watch.normalize import clean_display
 

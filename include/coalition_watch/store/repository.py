@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import URL, Connection, ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
 
-from coalition_watch.errors import BadInput, MissingBlob, StoreError
+from coalition_watch.errors import BadInput, MissingBlob, StoreError, StoreUnavailable
 from coalition_watch.model import Diff, Document
 from coalition_watch.normalize import fold
 from coalition_watch.settings import current
@@ -60,39 +60,79 @@ def open_store(url: str | None = None) -> Store:
     return Store(create_engine_for(url or default_db_url()))
 
 
+DB_URL_FORMS = "sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+
+
 def create_engine_for(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+    """An engine for `url`; a URL naming no usable store is a StoreUnavailable naming it."""
+    parsed = _parse_db_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, connect_args={"timeout": 30})
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # WAL lets the UI read while a task writes
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
+            @event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_conn, _record):  # WAL: the UI reads while a task writes
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
 
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
-    _raise_store_errors(engine)
+        else:
+            engine = create_engine(parsed, pool_pre_ping=True)
+    except NoSuchModuleError:
+        raise StoreUnavailable(
+            shown,
+            f"unknown kind of database {parsed.drivername!r}; expected {DB_URL_FORMS}",
+        ) from None
+    except ImportError as exc:
+        raise StoreUnavailable(shown, f"its driver is not installed ({exc.name or exc})") from None
+    except (OSError, ArgumentError) as exc:
+        raise StoreUnavailable(shown, str(exc)) from None
+
+    _raise_store_errors(engine, shown)
     return engine
 
 
-def _raise_store_errors(engine: Engine) -> None:
-    """Database failures leave the store as StoreError (in the package's error tree).
+def _raise_store_errors(engine: Engine, where: str) -> None:
+    """Database failures leave the store as StoreError (in the package's error tree); one
+    that means the URL names no usable store (nothing answers, not a database) is a
+    StoreUnavailable, told in one line.
 
     Integrity errors stay SQLAlchemy's: the store's own code catches them where a
     concurrent writer got there first, and that is not a failure.
     """
-    where = engine.url.render_as_string(hide_password=True)
 
     @event.listens_for(engine, "handle_error")
-    def _as_store_error(context) -> None:
+    def _as_store_error(context: ExceptionContext) -> None:
         if isinstance(context.sqlalchemy_exception, IntegrityError):
             return
         original = context.original_exception
         reason = " ".join(str(original).split()) or type(original).__name__
+        first_line = str(original).strip().splitlines()[0] if str(original).strip() else reason
+        cannot_open = context.connection is None  # failed while connecting
+        if cannot_open or "file is not a database" in reason:
+            raise StoreUnavailable(where, f"cannot be opened: {first_line}") from None
         raise StoreError(where, reason) from original
+
+
+def _parse_db_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreUnavailable(repr(url), f"is not a URL of the form {DB_URL_FORMS}") from None
+    if parsed.drivername == "postgresql" and not _installed("psycopg") and _installed("psycopg2"):
+        # SQLAlchemy 2.1 reads a bare postgresql:// with psycopg 3; the image ships psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 class Store:
@@ -118,6 +158,12 @@ class Store:
             raise BadInput(
                 f"store {where} {state}, this code needs {head}: run `coalition-watch db upgrade`"
             )
+
+    def run_lock(self, name: str, *, wait: float):  # -> ContextManager[bool]
+        """One run of `name` on this store at a time (see store/locks.py)."""
+        from coalition_watch.store.locks import run_lock
+
+        return run_lock(self.engine, name, wait=wait)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

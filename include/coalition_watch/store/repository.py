@@ -16,8 +16,9 @@ from sqlalchemy.engine import URL, Connection, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
 
 from coalition_watch.errors import BadInput, MissingBlob, StoreError, StoreUnavailable
-from coalition_watch.model import Diff, Document
+from coalition_watch.model import Diff, Document, StatementRef
 from coalition_watch.normalize import fold
+from coalition_watch.robots import RobotsRules
 from coalition_watch.settings import current
 from coalition_watch.store import schema as t
 
@@ -29,6 +30,11 @@ def default_db_url() -> str:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands stored times back naive; they were written in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def content_hash(paragraphs: Sequence[str]) -> str:
@@ -54,6 +60,19 @@ class StoredVersion:
     @property
     def published(self) -> str | None:
         return self.document.published
+
+    def ref(self) -> StatementRef:
+        """What a message or a page says about this version's statement."""
+        doc = self.document
+        return StatementRef(
+            title=doc.title,
+            published=doc.published,
+            url=self.url,
+            source=self.source,
+            series=self.series,
+            language=doc.language,
+            version_id=self.id,
+        )
 
 
 def open_store(url: str | None = None) -> Store:
@@ -225,6 +244,71 @@ class Store:
                             )
                         )
                 except IntegrityError:
+                    pass
+
+    def mark_checked(self, url: str, at: datetime) -> None:
+        """Record that `url` was just looked at (a 304 too), keeping its validators."""
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                update(t.http_cache).where(t.http_cache.c.url == url).values(checked_at=at)
+            ).rowcount
+            if not updated:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(t.http_cache).values(url=url, checked_at=at))
+                except IntegrityError:  # a concurrent poll recorded it first
+                    pass
+
+    def due_rechecks(
+        self, source: str, *, watched: int, checked_before: datetime, limit: int
+    ) -> list[tuple[str, str | None]]:
+        """(url, language) of the source's `watched` latest publications not looked at
+        since `checked_before`, the longest unchecked first."""
+        recent = (
+            select(t.publications.c.url, t.publications.c.language)
+            .where(t.publications.c.source == source)
+            .order_by(t.publications.c.first_seen.desc(), t.publications.c.id.desc())
+            .limit(watched)
+            .subquery()
+        )
+        checked = t.http_cache.c.checked_at
+        query = (
+            select(recent.c.url, recent.c.language)
+            .select_from(recent.outerjoin(t.http_cache, t.http_cache.c.url == recent.c.url))
+            .where(checked.is_(None) | (checked < checked_before))
+            .order_by(checked.is_(None).desc(), checked, recent.c.url)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(row.url, row.language) for row in conn.execute(query)]
+
+    # -- robots.txt -------------------------------------------------------------------------
+    def robots(self, origin: str) -> RobotsRules | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.robots_txt).where(t.robots_txt.c.origin == origin)).first()
+        if row is None:
+            return None
+        return RobotsRules(
+            row.rules, row.etag, row.last_modified, _utc(row.fetched_at), _utc(row.expires_at)
+        )
+
+    def save_robots(self, origin: str, rules: RobotsRules) -> None:
+        values = {
+            "rules": rules.rules,
+            "etag": rules.etag,
+            "last_modified": rules.last_modified,
+            "fetched_at": rules.fetched_at,
+            "expires_at": rules.expires_at,
+        }
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                update(t.robots_txt).where(t.robots_txt.c.origin == origin).values(**values)
+            ).rowcount
+            if not updated:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(t.robots_txt).values(origin=origin, **values))
+                except IntegrityError:  # another task process cached it a moment ago
                     pass
 
     # -- statements and versions ----------------------------------------------------------
@@ -417,17 +501,6 @@ class Store:
                 select(t.publications.c.id).where(t.publications.c.url == url)
             ).scalar()
         return self.latest_version(pub_id) if pub_id is not None else None
-
-    def recent_publications(self, source: str, limit: int) -> list[tuple[str, str | None]]:
-        """(url, language) of a source's most recently first-seen publications."""
-        query = (
-            select(t.publications.c.url, t.publications.c.language)
-            .where(t.publications.c.source == source)
-            .order_by(t.publications.c.first_seen.desc(), t.publications.c.id.desc())
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            return [(row.url, row.language) for row in conn.execute(query)]
 
     def previous_in_series(self, version: StoredVersion) -> StoredVersion | None:
         """The last meeting: the baseline the rule names among the statements of the series

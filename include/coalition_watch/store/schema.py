@@ -9,7 +9,9 @@ blobs        raw fetched bodies, content-addressed (sha256 of the raw bytes), zl
 comparisons  a diff between two versions: revision (same publication), series (last meeting)
              or variant (two publications of one statement)
 changes      the changes of a comparison, one row per change
-http_cache   conditional-GET validators per URL
+http_cache   conditional-GET validators per URL, and when the URL was last looked at
+robots_txt   each host's robots.txt rules with their validators and expiry, shared by every
+             task process
 source_state health per source, so a source going down alerts once and recovering once
 incidents    open operator incidents (a failing task, a broken layout): one alert each way
 messages     rendered messages (the outbox), deliveries: the ledger (see deliver/)
@@ -25,6 +27,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -61,6 +64,8 @@ statements = Table(
     Column("title", Text, nullable=False),
     Column("published", String(10), nullable=True, index=True),  # ISO date
     Column("first_seen", DateTime(timezone=True), nullable=False),
+    # The last and next meeting of a series, and reposts near a date (processing).
+    Index("ix_statements_series_published", "series", "published"),
 )
 
 publications = Table(
@@ -72,6 +77,8 @@ publications = Table(
     Column("url", String(2048), nullable=False, unique=True),
     Column("language", String(8), nullable=True),
     Column("first_seen", DateTime(timezone=True), nullable=False),
+    # A source's recently first-seen publications, rechecked by every poll.
+    Index("ix_publications_source_first_seen", "source", "first_seen"),
 )
 
 versions = Table(
@@ -91,7 +98,8 @@ versions = Table(
     # "ok" or "quarantined" (suspected layout break: never compared, never alerted)
     Column("status", String(16), nullable=False, default="ok"),
     Column("status_reason", Text, nullable=True),
-    Column("processed_at", DateTime(timezone=True), nullable=True),  # diffed and enqueued
+    # diffed and enqueued; indexed: every process run looks for the versions without it
+    Column("processed_at", DateTime(timezone=True), nullable=True, index=True),
     # Set by a backfill (quiet | digest | normal); wins over the mode of the processing run,
     # so a regular run that picks a backfilled version up never alerts for it by accident.
     Column("alert_mode", String(8), nullable=True),
@@ -149,6 +157,18 @@ http_cache = Table(
     Column("last_modified", String(64), nullable=True),
     Column("content_sha256", String(64), nullable=True),
     Column("checked_at", DateTime(timezone=True), nullable=False),
+)
+
+robots_txt = Table(
+    "robots_txt",
+    metadata,
+    Column("origin", String(300), primary_key=True),  # scheme://host[:port]
+    # the file as served, or the rules its status stands for (401/403: all disallowed)
+    Column("rules", Text, nullable=False),
+    Column("etag", String(512), nullable=True),
+    Column("last_modified", String(64), nullable=True),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
 source_state = Table(

@@ -214,7 +214,9 @@ def create_app(
         name="statement",
         dependencies=statements_level,
     )
-    def statement(request: Request, statement_id: int) -> HTMLResponse:
+    def statement(
+        request: Request, statement_id: int, sees_ledger: bool = Depends(access.sees_recipients)
+    ) -> HTMLResponse:
         detail = history.statement_detail(services.store, known_id("statement", statement_id))
         if detail is None:
             raise not_found(f"statement {statement_id}")
@@ -228,6 +230,7 @@ def create_app(
             st=detail,
             choices=sorted(choices.values(), key=lambda v: (v.published or "", v.id)),
             ledger_size=len(history.delivery_ledger(services.store, history.event_keys(detail))),
+            sees_ledger=sees_ledger,
         )
 
     @app.get(

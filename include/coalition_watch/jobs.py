@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # DAG files import this module when parsed: SQLAlchemy waits for a task
@@ -139,6 +140,17 @@ def queue_digest(period_key: str, *, db_url: str | None = None) -> int:
     from coalition_watch.deliver import enqueue_digest
 
     return enqueue_digest(store_for(db_url), subscribers(), period_key=period_key)
+
+
+def queue_daily_digest(logical_date: datetime | None = None, *, db_url: str | None = None) -> int:
+    """The digest of the day `logical_date` falls on in the digest time zone (default: now)."""
+    from zoneinfo import ZoneInfo
+
+    from coalition_watch.settings import current
+
+    moment = logical_date or datetime.now(UTC)
+    day = moment.astimezone(ZoneInfo(current().timezone)).date()
+    return queue_digest(f"daily:{day.isoformat()}", db_url=db_url)
 
 
 def housekeeping(

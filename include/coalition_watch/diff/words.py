@@ -10,8 +10,8 @@ Ministerial Meeting" rather than a scatter of single words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from difflib import SequenceMatcher
+from functools import cached_property
 
 from coalition_watch.diff.dates import same_day
 from coalition_watch.diff.equivalence import Equivalences

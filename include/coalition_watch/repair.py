@@ -14,21 +14,10 @@ Only encoding is repaired: quotes, ligatures and character widths are left as pu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import lru_cache
-
-from ftfy import TextFixerConfig, fix_text
-from ftfy.badness import is_bad
+from collections.abc import Callable, Iterable
+from functools import cache, lru_cache
 
 REPLACEMENT = "\ufffd"
-
-_CONFIG = TextFixerConfig(
-    unescape_html=True,  # extracted text is never markup: an entity left in it is damage
-    uncurl_quotes=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    normalization="NFC",
-)
 # Damage needs a non-ASCII character or an entity; plain ASCII text skips ftfy entirely.
 _MAY_BE_DAMAGED = re.compile(r"[^\x00-\x7f]|&[#A-Za-z]")
 # Up to this many characters of the other text may stand where one `�` is.
@@ -40,7 +29,22 @@ def repair(text: str) -> str:
     """`text` with mojibake and double-escaped entities undone; clean text is unchanged."""
     if not _MAY_BE_DAMAGED.search(text):
         return text
-    return fix_text(text, _CONFIG)
+    return _fixer()(text)
+
+
+@cache
+def _fixer() -> Callable[[str], str]:
+    """ftfy, imported on first use: it takes about 0.1 s, and DAG files must load fast."""
+    from ftfy import TextFixerConfig, fix_text
+
+    config = TextFixerConfig(
+        unescape_html=True,  # extracted text is never markup: an entity left in it is damage
+        uncurl_quotes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        normalization="NFC",
+    )
+    return lambda text: fix_text(text, config)
 
 
 def repair_all(texts: Iterable[str]) -> tuple[str, ...]:
@@ -50,7 +54,13 @@ def repair_all(texts: Iterable[str]) -> tuple[str, ...]:
 def looks_damaged(text: str) -> bool:
     """Still damaged after repair: a replacement character, or what ftfy calls mojibake."""
     repaired = repair(text)
-    return REPLACEMENT in repaired or is_bad(repaired)
+    if REPLACEMENT in repaired:
+        return True
+    if not _MAY_BE_DAMAGED.search(repaired):
+        return False
+    from ftfy.badness import is_bad
+
+    return is_bad(repaired)
 
 
 def damaged_paragraphs(paragraphs: Iterable[str]) -> list[int]:

@@ -49,12 +49,23 @@ class DiffRow:
     new: list[Segment]
     old_paragraph: int | None
     new_paragraph: int | None
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()
+    tone: dict | None = None
+    label: str | None = None  # "encoding" for a change that was only encoding damage
+
+
+def _by_significance(change: dict) -> tuple:
+    """Substantive first, most significant first (diffs stored before ranking keep their
+    document order: their scores are all 0 and the sort is stable)."""
+    return (change["significance"] != "substantive", -(change.get("score") or 0.0))
 
 
 def diff_rows(diff: dict, significance: str | None, theme: str | None) -> list[DiffRow]:
-    """The changes of a diff JSON (the CLI contract) as table rows, optionally filtered."""
+    """The changes of a diff JSON (the CLI contract) as table rows, optionally filtered,
+    most significant first."""
     rows = []
-    for change in diff.get("changes", []):
+    for change in sorted(diff.get("changes", []), key=_by_significance):
         if significance and change["significance"] != significance:
             continue
         if theme and theme not in change.get("themes", []):
@@ -68,6 +79,10 @@ def diff_rows(diff: dict, significance: str | None, theme: str | None) -> list[D
                 new=mark_spans(change.get("new"), change.get("inserted", [])),
                 old_paragraph=change.get("old_paragraph"),
                 new_paragraph=change.get("new_paragraph"),
+                score=change.get("score") or 0.0,
+                reasons=tuple(change.get("reasons") or ()),
+                tone=change.get("tone"),
+                label=change.get("label"),
             )
         )
     return rows
@@ -259,6 +274,7 @@ def create_app(
             themes=all_themes,
             significance=significance,
             theme=theme,
+            baseline=diff.get("baseline"),
             counts={
                 "substantive": sum(c["significance"] == "substantive" for c in changes),
                 "cosmetic": sum(c["significance"] == "cosmetic" for c in changes),

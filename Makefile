@@ -26,7 +26,7 @@ help:
 	@echo "make demo     run the whole pipeline offline on bundled pages (sets itself up)"
 	@echo "make test     run the test suite (sets itself up)"
 	@echo "make airflow  start Airflow standalone with the project's DAGs and plugins"
-	@echo "make bench    run the extraction and diff benchmarks"
+	@echo "make bench    run the extraction, diff, classification, idle-poll and store benchmarks"
 	@echo "make lint     ruff check and format check"
 	@echo "make lock     regenerate requirements.txt from requirements.in"
 
@@ -80,6 +80,9 @@ airflow: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_extract.py
 	$(BIN)/python scripts/bench_diff.py
+	$(BIN)/python scripts/bench_classify.py
+	$(BIN)/python scripts/bench_poll.py
+	$(BIN)/python scripts/bench_store.py
 
 screenshot: $(STAMP)
 	$(BIN)/python scripts/screenshot_ui.py

@@ -7,16 +7,22 @@ spaces, numbering, a sentence moved, a paragraph split) are mixed in and must no
 reported as substantive. Every timing is measured in this run, side by side with
 difflib.SequenceMatcher over the words of the same two texts.
 
-    .venv/bin/python scripts/bench_diff.py [--pairs 300] [--seed 7]
+    .venv/bin/python scripts/bench_diff.py [--pairs 300] [--seed 7] [--sizes 2000,...,50000]
+                                           [--long-pairs 20] [--before]
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import importlib
+import math
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -41,6 +47,8 @@ NEW_SENTENCES = [
 REPLACEMENTS = ["urgent", "renewed", "limited", "regional", "decisive", "temporary", "broad"]
 # Words whose replacement would be a naming-convention edit, not a substantive one.
 _PROTECTED = {"Daesh", "ISIS", "Coalition", "Coalition's", "Ministers"}
+# The module itself: the package's name `align` is the function of that name.
+align_module = importlib.import_module("coalition_watch.diff.align")
 
 
 @dataclass
@@ -125,7 +133,11 @@ def _cosmetic(paras: list[list[str]], rng: random.Random, touched: set) -> None:
     kind = rng.choice(["naming", "spelling", "quotes", "spaces", "numbering", "move", "split"])
     if kind == "move":
         p = rng.randrange(len(paras))
-        candidates = [s for s in range(len(paras[p])) if (p, s) not in touched]
+        candidates = [
+            s
+            for s in range(len(paras[p]))
+            if (p, s) not in touched and paras[p][s] != _NUMBERED  # the number stays in front
+        ]
         if len(candidates) > 1 and not any(q == p for q, _ in touched):
             s = rng.choice(candidates)
             sentence = paras[p].pop(s)
@@ -162,18 +174,18 @@ def _folded(text: str) -> str:
     return fold(text)
 
 
-def score(pairs: list[Pair]) -> tuple[float, float, float, float]:
+def score(pairs: list[Pair]) -> tuple[float, float, float, float, int, int]:
     predicted = correct = relevant = found = 0
     ours = base = 0.0
     rules = load_equivalences()
     for pair in pairs:
         rules.forget()  # time each pair cold: no word or sentence remembered from the last
-        start = time.perf_counter()
+        start = time.process_time()
         diff = diff_documents(pair.old, pair.new)
-        ours += time.perf_counter() - start
-        start = time.perf_counter()
+        ours += time.process_time() - start
+        start = time.process_time()
         difflib.SequenceMatcher(None, pair.old.text.split(), pair.new.text.split()).get_opcodes()
-        base += time.perf_counter() - start
+        base += time.process_time() - start
 
         truth = [_folded(t) for t in pair.truth]
         changes = [
@@ -184,63 +196,174 @@ def score(pairs: list[Pair]) -> tuple[float, float, float, float]:
         correct += sum(any(_hits(c, t) for t in truth) for c in changes)
         relevant += len(truth)
         found += sum(any(_hits(c, t) for c in changes) for t in truth)
-    return correct / max(predicted, 1), found / max(relevant, 1), ours, base
+    return correct / max(predicted, 1), found / max(relevant, 1), ours, base, predicted, relevant
 
 
-def long_statement(base: list[Document], words: int, rng: random.Random) -> Document:
-    """A statement of about `words` words: seed paragraphs, each copy made distinct."""
+# Words swapped in, one per copy, to make a "reworded" copy of a seed sentence.
+REWORDINGS = ["firmly", "jointly", "fully", "steadily", "closely", "further", "again"]
+SHAPES = ("unique", "reworded", "repeated")
+SIZES = (2_000, 5_000, 10_000, 20_000, 50_000)
+_REPEATED_PASSAGE = 4  # paragraphs (15 sentences) of the 2020 communique
+
+
+def long_statement(base: list[Document], words: int, rng: random.Random, shape: str) -> Document:
+    """A statement of about `words` words made of copies of the seed paragraphs.
+
+    unique:   every copied sentence made distinct ("... in session 3 of round 12.")
+    reworded: every copy has one word of each sentence replaced, so copies are near twins
+    repeated: the copies are verbatim, as in a statement that repeats whole passages
+    Reworded and repeated copies cycle through the first paragraphs only, so that every
+    word is common to many sentences and none is rare enough to anchor an alignment.
+    """
     source = [p for doc in base for p in doc.paragraphs]
+    if shape != "unique":
+        source = source[:_REPEATED_PASSAGE]  # a short passage over and over: every word common
     paragraphs: list[str] = []
     total = copy = 0
     while total < words:
         for p in source:
-            distinct = " ".join(
-                s[:-1] + f" in session {copy} of round {len(paragraphs)}."
-                for s in split_sentences(p)
-            )
-            paragraphs.append(distinct)
-            total += len(distinct.split())
+            sentences = split_sentences(p)
+            if shape == "unique":
+                sentences = [
+                    s[:-1] + f" in session {copy} of round {len(paragraphs)}." for s in sentences
+                ]
+            elif shape == "reworded" and copy:
+                sentences = [_reword(s, rng) for s in sentences]
+            paragraph = " ".join(sentences)
+            paragraphs.append(paragraph)
+            total += len(paragraph.split())
             if total >= words:
                 break
         copy += 1
     return Document("Long statement", tuple(paragraphs))
 
 
-def growth(base: list[Document], rng: random.Random) -> None:
-    rows = []
-    for words in (2_000, 20_000):
-        old = long_statement(base, words, rng)
-        pair = make_pair(old, rng)
-        runs = 3
-        start = time.perf_counter()
-        for _ in range(runs):
-            load_equivalences().forget()
-            diff_documents(pair.old, pair.new)
-        ours = (time.perf_counter() - start) / runs
-        start = time.perf_counter()
-        for _ in range(runs):
-            difflib.SequenceMatcher(
-                None, pair.old.text.split(), pair.new.text.split()
-            ).get_opcodes()
-        base_time = (time.perf_counter() - start) / runs
-        rows.append((words, len(old.text.split()), ours, base_time))
-    print("\nGrowth (one pair each, mean of 3 runs):")
-    for _, actual, ours, base_time in rows:
-        print(
-            f"  {actual:>6} words: diff {ours * 1000:8.1f} ms   difflib words "
-            f"{base_time * 1000:8.1f} ms   ratio {ours / base_time:5.2f}x"
-        )
-    (_, w1, t1, b1), (_, w2, t2, b2) = rows
+def _reword(sentence: str, rng: random.Random) -> str:
+    words = sentence.split()
+    slots = [i for i, w in enumerate(words) if w.isalpha() and len(w) > 3 and w not in _PROTECTED]
+    if slots:
+        words.insert(rng.choice(slots), rng.choice(REWORDINGS))
+    return " ".join(words)
+
+
+def _diff_time(pair: Pair) -> float:
+    """Best of five cold diffs, in CPU seconds: on a machine shared with other work,
+    waiting for a core would otherwise count as the diff's time."""
+    best = float("inf")
+    for _ in range(5):
+        load_equivalences().forget()
+        start = time.process_time()
+        diff_documents(pair.old, pair.new)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def _difflib_time(pair: Pair, runs: int) -> float:
+    """Best of `runs` for difflib over the words (slow on long texts: run once there)."""
+    old_words, new_words = pair.old.text.split(), pair.new.text.split()
+    best = float("inf")
+    for _ in range(runs):
+        start = time.process_time()
+        difflib.SequenceMatcher(None, old_words, new_words).get_opcodes()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+@contextmanager
+def alignment_before_repeats(active: bool) -> Iterator[None]:
+    """The alignment as it was before it followed identical sentences in order.
+
+    Only for this benchmark's side-by-side "before" figures: large gaps go straight to
+    the fuzzy anchors, and sentences left alone are paired through rare words only.
+    """
+    if not active:
+        yield
+        return
+    saved = align_module._cut_by_identical, align_module._identical_moves
+    align_module._cut_by_identical = partial(align_module._align_gap, exact_tried=True)
+    align_module._identical_moves = lambda old, new: []
+    try:
+        yield
+    finally:
+        align_module._cut_by_identical, align_module._identical_moves = saved
+
+
+def _exponent(rows: list[tuple[int, float]]) -> float:
+    """Slope of log(time) against log(words), least squares over every size measured."""
+    xs = [math.log(words) for words, _ in rows]
+    ys = [math.log(max(seconds, 1e-6)) for _, seconds in rows]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+
+
+def growth(base: list[Document], rng: random.Random, sizes: tuple[int, ...], before: bool) -> None:
+    """Time per size and shape against difflib, and how time grows with the length."""
     print(
-        f"  x{w2 / w1:.1f} words -> diff time x{t2 / t1:.1f}, difflib time x{b2 / b1:.1f}"
-        f" (linear x{w2 / w1:.0f}, quadratic x{(w2 / w1) ** 2:.0f})"
+        "\nGrowth (one edited pair per size, CPU time, best of 5 runs;"
+        " difflib best of 3, once from 20k words):"
     )
+    for shape in SHAPES:
+        ours_rows, base_rows, before_rows = [], [], []
+        for words in sizes:
+            pair = make_pair(long_statement(base, words, rng, shape), rng)
+            runs = 3 if words < 20_000 else 1
+            ours, base_time = _diff_time(pair), _difflib_time(pair, runs)
+            actual = len(pair.old.text.split())
+            ours_rows.append((actual, ours))
+            base_rows.append((actual, base_time))
+            line = (
+                f"  {shape:>8} {actual:>6} words: diff {ours * 1000:8.1f} ms   difflib words "
+                f"{base_time * 1000:8.1f} ms   ratio {ours / base_time:5.2f}x"
+            )
+            if before:
+                with alignment_before_repeats(True):
+                    old_time = _diff_time(pair)
+                before_rows.append((actual, old_time))
+                line += f"   before: {old_time * 1000:8.1f} ms, {old_time / base_time:5.2f}x"
+            print(line, flush=True)
+        line = (
+            f"  {shape:>8} growth exponent: diff {_exponent(ours_rows):.2f}, "
+            f"difflib {_exponent(base_rows):.2f}"
+        )
+        if before:
+            line += f", before {_exponent(before_rows):.2f}"
+        print(line + " (1 linear, 2 quadratic)")
+
+
+def long_accuracy(
+    base: list[Document], rng: random.Random, pairs: int, words: int, before: bool
+) -> None:
+    """Precision and recall per shape on long statements, where repeats mislead alignment."""
+    print(f"\nAccuracy on long statements ({pairs} pairs of about {words} words per shape):")
+    for shape in SHAPES:
+        made = [make_pair(long_statement(base, words, rng, shape), rng) for _ in range(pairs)]
+        for label in ("before", "after") if before else ("after",):
+            with alignment_before_repeats(label == "before"):
+                precision, recall, _, _, reported, edits = score(made)
+            print(
+                f"  {shape:>8} {label:>6}: precision {precision:.3f}   recall {recall:.3f}   "
+                f"{reported} substantive changes reported for {edits} edits",
+                flush=True,
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: tuple(int(n) for n in text.split(",")),
+        default=SIZES,
+        help="statement sizes in words for the growth table, comma-separated",
+    )
+    parser.add_argument("--long-pairs", type=int, default=20, help="pairs per shape, 5k words")
+    parser.add_argument(
+        "--before",
+        action="store_true",
+        help="also time and score the alignment as it was before it followed repeated sentences",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     data = yaml.safe_load(SEED_PAIR.read_text(encoding="utf-8"))
@@ -249,14 +372,15 @@ def main() -> None:
         for k in ("old", "new")
     ]
     pairs = [make_pair(rng.choice(bases), rng) for _ in range(args.pairs)]
-    precision, recall, ours, base = score(pairs)
+    precision, recall, ours, base, _, _ = score(pairs)
     print(f"{len(pairs)} generated pairs, {sum(len(p.truth) for p in pairs)} substantive edits")
     print(f"  precision {precision:.3f}   recall {recall:.3f}")
     print(
         f"  time per pair: diff {ours / len(pairs) * 1000:.2f} ms, difflib.SequenceMatcher "
         f"(words) {base / len(pairs) * 1000:.2f} ms, ratio {ours / base:.2f}x"
     )
-    growth(bases, rng)
+    growth(bases, rng, args.sizes, args.before)
+    long_accuracy(bases, rng, args.long_pairs, 5_000, args.before)
 
 
 if __name__ == "__main__":

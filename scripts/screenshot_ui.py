@@ -4,13 +4,16 @@
 
 Builds a throwaway SQLite store holding the two seed communiques (2020 and 2021 meetings),
 diffs and classifies them with the project's engines, serves the app on a free local port
-and lets Chromium (Debian package `chromium`) save PNGs of the diff and the series chart.
-Prints the files written and their pixel sizes.
+and lets Chromium (Debian package `chromium`) save PNGs of the operators' diff, the series
+chart, and the public page a message's signed link opens for a reader of Military and
+Africa, at 400 and 1200 px wide. Prints the files written and their pixel sizes.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import secrets
 import shutil
 import socket
 import struct
@@ -27,7 +30,10 @@ import yaml
 from coalition_watch.classify import Classifier
 from coalition_watch.diff import diff_documents
 from coalition_watch.errors import BadInput
+from coalition_watch.links import issue_token, shared_path
 from coalition_watch.model import Document
+from coalition_watch.process import classify_diff
+from coalition_watch.settings import LINK_SECRET_ENV as SECRET_ENV
 from coalition_watch.store import Store, open_store
 from coalition_watch.themes import load_themes
 from coalition_watch.ui import create_app
@@ -40,6 +46,7 @@ CHROMIUM_FLAGS = (
     "--hide-scrollbars",
 )  # fmt: skip
 SERIES = "small_group_ministerial"  # as coalition_watch.series infers it for the seeds
+READER_THEMES = ("military", "africa")  # whose signed link the public page is shown for
 
 
 def load_pair(path: Path) -> tuple[Document, Document]:
@@ -58,26 +65,17 @@ def load_pair(path: Path) -> tuple[Document, Document]:
         raise BadInput(f"{path}: not a seed pair file with old/new documents ({exc})") from exc
 
 
-def paragraph(doc: Document, index: int | None) -> str | None:
-    return doc.paragraphs[index] if index is not None and 0 <= index < len(doc.paragraphs) else None
-
-
 def fill_store(store: Store, old: Document, new: Document) -> int:
     """Store both meetings and their series comparison; return the comparison id."""
     versions = [
         store.record_version(
-            source="seed", url=f"urn:coalition-watch:seed:{doc.published}", document=doc,
+            source="aa-en", url=f"urn:coalition-watch:seed:{doc.published}", document=doc,
             series=SERIES,
         )[0]
         for doc in (old, new)
     ]  # fmt: skip
     diff = diff_documents(versions[0].document, versions[1].document)
-    classifier = Classifier(load_themes())
-    for change in diff.changes:  # as the pipeline does: changed words, sentence, paragraph
-        matches = classifier.classify_change(
-            change, paragraph(old, change.old_paragraph), paragraph(new, change.new_paragraph)
-        )
-        change.themes = [m.id for m in matches]
+    classify_diff(diff, Classifier(load_themes()))  # as the pipeline does, evidence included
     comparison_id, _ = store.save_comparison(versions[0], versions[1], "series", diff)
     return comparison_id
 
@@ -138,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         store = open_store(f"sqlite:///{Path(tmp) / 'store.db'}")
         store.migrate()
         comparison_id = fill_store(store, old, new)
+        if not os.environ.get(SECRET_ENV):  # `make screenshot` passes one; else this run's own
+            os.environ[SECRET_ENV] = secrets.token_urlsafe(32)
+        token = issue_token(comparison_id, READER_THEMES, secret=os.environ[SECRET_ENV])
+        shared = shared_path(comparison_id, token)
         port = free_port()
         server = serve(store, port)
         base = f"http://127.0.0.1:{port}"
@@ -145,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
             "ui-diff.png": (f"{base}/comparisons/{comparison_id}?significance=substantive",
                             "1400,1000"),
             "ui-series.png": (f"{base}/series/{SERIES}", "1400,900"),
+            "shared-400.png": (base + shared, "400,2400"),
+            "shared-1200.png": (base + shared, "1200,1700"),
         }  # fmt: skip
         try:
             for name, (url, size) in shots.items():

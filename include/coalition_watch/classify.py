@@ -1,25 +1,35 @@
 """Themes for a passage, with the words that justify them.
 
-The classifier is deterministic and explainable: every theme it returns carries the
-matched words as evidence. A theme needs one strong indicator or two different weak
-ones; spans claimed by one theme (its `claims`) are hidden from the others, which is
-how context overrides a keyword. Themes are ranked by score and capped at a few.
+Two sources of evidence, both deterministic and explainable. The *indicators* of the
+taxonomy: a theme needs one strong indicator or two different weak ones; spans claimed by
+one theme (its `claims`) are hidden from the others, which is how context overrides a
+keyword. The *theme model* (theme_model.py), a linear model learnt from real statements,
+adds the themes real wording expresses without any listed indicator; its evidence is the
+words of the passage that carried its decision. A theme either source gives is kept,
+themes are ranked by score and capped at a few.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections import OrderedDict
 from dataclasses import dataclass
 
+from coalition_watch.indicator_index import IndicatorIndex
 from coalition_watch.model import Change, ThemeMatch
 from coalition_watch.normalize import clean_display
+from coalition_watch.theme_model import ModelVote, ThemeModel, packaged_model
 from coalition_watch.themes import Indicator, Taxonomy
 
 SENTENCE_MAX_THEMES = 3
 PARAGRAPH_MAX_THEMES = 4
 MAX_EVIDENCE = 6
+# Below this many words (a changed fragment such as "urgent") the model has too little to
+# read; the indicators alone decide, and the sentence around the change is classified too.
+MODEL_MIN_WORDS = 5
+RECENT_PASSAGES = 512  # passages whose themes a classifier remembers
+_DEFAULT = object()
 # A theme found only in the sentence or paragraph around a change ranks below one
 # found in the changed words themselves.
 SENTENCE_DISCOUNT = 0.8
@@ -76,21 +86,39 @@ class _Hit:
 class Classifier:
     """Assigns themes from a `Taxonomy` to sentences, paragraphs and changes."""
 
-    def __init__(self, taxonomy: Taxonomy):
+    def __init__(self, taxonomy: Taxonomy, model: ThemeModel | None = _DEFAULT):  # type: ignore[assignment]
+        """`model`: the theme model (default: the packaged one); None for indicators only."""
         self.taxonomy = taxonomy
+        self.model = packaged_model() if model is _DEFAULT else model
+        self._indexes: dict[tuple[str, ...], IndicatorIndex] = {}
+        self._theme_ids = frozenset(taxonomy.ids)
+        # A diff classifies the same sentences and paragraphs for several changes.
+        self._recent: OrderedDict[tuple, list[ThemeMatch]] = OrderedDict()
 
     def classify(
         self, text: str, language: str | None = None, max_themes: int | None = None
     ) -> list[ThemeMatch]:
         """Themes for one passage, best first. At most 3 for a sentence, 4 for a paragraph."""
+        key = (text, language, max_themes)
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            return list(self._recent[key])
+        matches = self._classify(text, language, max_themes)
+        self._recent[key] = matches
+        if len(self._recent) > RECENT_PASSAGES:
+            self._recent.popitem(last=False)
+        return list(matches)
+
+    def _classify(self, text: str, language: str | None, max_themes: int | None):
         display = clean_display(text)
         if not display:
             return []
         if max_themes is None:
             several = len(split_sentences(display)) > 1
             max_themes = PARAGRAPH_MAX_THEMES if several else SENTENCE_MAX_THEMES
-        scored = self._score(display, language)
-        return [match for _, _, match in scored[:max_themes]]
+        scored, claimed = self._score(display, language)
+        scored = self._combined(scored, self._votes(display, claimed))
+        return scored[:max_themes]
 
     def classify_change(
         self, change: Change, old_paragraph: str | None, new_paragraph: str | None
@@ -116,12 +144,17 @@ class Classifier:
                 found[match.id] = _discounted(match, PARAGRAPH_DISCOUNT)
         return list(found.values())[:SENTENCE_MAX_THEMES]
 
-    def _score(self, display: str, language: str | None) -> list[tuple[float, int, ThemeMatch]]:
+    def _score(
+        self, display: str, language: str | None
+    ) -> tuple[list[tuple[float, int, ThemeMatch]], list[tuple[str, int, int]]]:
+        """Indicator themes, best first, and the spans claimed (owner, start, end)."""
         text = display.translate(_TYPOGRAPHY)
         language = language or guess_language(text)
         languages = (language,) if language in ("en", "de") else ("en", "de")
 
-        hits = {t.id: self._find(t.applicable(languages), text) for t in self.taxonomy}
+        hits: dict[str, list[_Hit]] = {t.id: [] for t in self.taxonomy}
+        for theme_id, indicator, m in self._index(languages).find(text):
+            hits[theme_id].append(_Hit(indicator, m.start(), m.end(), m.group(0)))
         claimed = [
             (theme_id, h.start, h.end)
             for theme_id, hs in hits.items()
@@ -151,15 +184,81 @@ class Classifier:
             )
             results.append((raw, first, match))
         results.sort(key=lambda r: (-r[0], r[1]))
-        return results
+        return results, claimed
 
-    @staticmethod
-    def _find(indicators: Iterable[Indicator], text: str) -> list[_Hit]:
-        return [
-            _Hit(indicator, m.start(), m.end(), m.group(0))
-            for indicator in indicators
-            for m in indicator.pattern.finditer(text)
-        ]
+    def _votes(self, display: str, claimed: list[tuple[str, int, int]]) -> dict[str, ModelVote]:
+        """The model's view of a passage: per theme, its best sentence's vote.
+
+        Claims hold for the model too: a theme is judged on the passage without the
+        spans other themes claimed ("Coalition for the Sahel" says nothing of the
+        Coalition), so there is one reading per claiming theme, plus the plain one.
+        """
+        if self.model is None or len(_WORD.findall(display.lower())) < MODEL_MIN_WORDS:
+            return {}
+        owners = {owner for owner, _, _ in claimed}
+        readings = {None: _masked(display, claimed, keep=None)}
+        readings.update({owner: _masked(display, claimed, keep=owner) for owner in owners})
+        best: dict[str, ModelVote] = {}
+        for reader, text in readings.items():
+            for sentence in split_sentences(text):
+                for vote in self.model.votes(sentence):
+                    # Each theme reads the text with every other theme's claims masked.
+                    if (vote.theme if vote.theme in owners else None) != reader:
+                        continue
+                    if vote.theme in self._theme_ids and (
+                        vote.theme not in best or vote.probability > best[vote.theme].probability
+                    ):
+                        best[vote.theme] = vote
+        return best
+
+    def _combined(
+        self, scored: list[tuple[float, int, ThemeMatch]], votes: dict[str, ModelVote]
+    ) -> list[ThemeMatch]:
+        """Indicator themes and model themes together, best first, evidence from both.
+
+        An indicator theme stays, with its matched words and score, unless the model is
+        confident it is wrong (below its veto probability); a theme the model alone gives
+        needs its threshold and shows the words that carried the model's decision.
+        """
+        if not votes:
+            return [match for _, _, match in scored]
+        merged: list[tuple[float, ThemeMatch]] = []
+        for _, _, match in scored:
+            vote = votes.pop(match.id, None)
+            if vote is None:
+                merged.append((match.score, match))
+                continue
+            if vote.probability >= self.model.veto:
+                merged.append((match.score, match))  # the matched words are the evidence
+        for vote in votes.values():
+            if vote.probability >= self.model.threshold:
+                evidence = vote.evidence
+                if evidence:
+                    merged.append(
+                        (vote.probability, ThemeMatch(vote.theme, vote.probability, evidence))
+                    )
+        merged.sort(key=lambda pair: -pair[0])
+        return [match for _, match in merged]
+
+    def _index(self, languages: tuple[str, ...]) -> IndicatorIndex:
+        """One index per language set, built on first use (a few milliseconds)."""
+        index = self._indexes.get(languages)
+        if index is None:
+            index = self._indexes[languages] = IndicatorIndex(
+                (theme.id, indicator, indicator.anchors)
+                for theme in self.taxonomy
+                for indicator in theme.applicable(languages)
+            )
+        return index
+
+
+def _masked(display: str, claimed: list[tuple[str, int, int]], keep: str | None) -> str:
+    """`display` with the spans claimed by themes other than `keep` blanked out."""
+    chars = list(display)
+    for owner, start, end in claimed:
+        if owner != keep:
+            chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _without_overlaps(hits: list[_Hit]) -> list[_Hit]:

@@ -13,15 +13,20 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from coalition_watch.errors import BadInput, CoalitionWatchError, FetchError
+from coalition_watch.errors import BadInput, CoalitionWatchError, ExtractionError, FetchError
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `producer | head`
 CHANNELS = ("email", "slack")
+
+
+PROG = "coalition-watch"
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2, like every other bad input
-        raise BadInput(f"{self.prog}: {message}")
+        command = self.prog.removeprefix(PROG).strip()  # "diff", or "" for the top level
+        raise BadInput(f"{command}: {message}" if command else message)
 
 
 def _print_json(data) -> None:
@@ -99,19 +104,26 @@ def cmd_themes(args) -> int:
         _print_json(rows)
         return EXIT_OK
     for row in rows:
-        print(f"{row['id']:<16} {row['label']}: {row.get('description', '')}")
+        # Descriptions often open with the label ("Syria: the political process..."):
+        # show each once, the description on its own line.
+        description = " ".join((row.get("description") or "").split())
+        description = description.removeprefix(f"{row['label']}:").strip()
+        print(f"{row['id']:<16} {row['label']}")
+        if description:
+            print(f"{'':<16} {description}")
     return EXIT_OK
 
 
 def cmd_render(args) -> int:
+    from coalition_watch.json_input import JsonInputError, parse_json
     from coalition_watch.render import render_diff_json
 
     path = Path(args.diff_json)
     text = _read_text(path)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        data = parse_json(text)
+    except JsonInputError as exc:
+        raise BadInput(f"{path}: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
         raise BadInput(f"{path}: not a diff (expected an object with a 'changes' list)")
     sys.stdout.write(
@@ -138,16 +150,9 @@ def _reader_themes(raw: str | None) -> tuple[str, ...]:
 
 
 def _read_text(path: Path) -> str:
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
-    if not raw.strip():
-        raise BadInput(f"{path}: file is empty")
-    if b"\x00" in raw[:4096]:
-        raise BadInput(f"{path}: binary file, expected text")
+    from coalition_watch.input_files import read_input_file
+
+    raw = read_input_file(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -322,10 +327,13 @@ def cmd_record(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from coalition_watch import __version__
+
     parser = _Parser(
-        prog="coalition-watch",
+        prog=PROG,
         description="Watch Global Coalition against Daesh/ISIS statements change.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -436,14 +444,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             format="%(levelname)s %(name)s: %(message)s",
         )
         return args.func(args)
-    except (BadInput, FetchError) as exc:
-        print(f"coalition-watch: error: {exc}", file=sys.stderr)
+    except (BadInput, FetchError, ExtractionError) as exc:
+        # A page that cannot be read, or holds no statement, is the input's fault here.
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except CoalitionWatchError as exc:
-        print(f"coalition-watch: failed: {exc}", file=sys.stderr)
+        print(f"{PROG}: failed: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:
+        return _reader_went_away()
     except KeyboardInterrupt:
         return 130
+
+
+def _reader_went_away() -> int:
+    """The output was piped into a reader that stopped (`| head`): end quietly, as other
+    tools do, with the shell's status for a pipe closed under a writer (128 + SIGPIPE)."""
+    import os
+
+    # Python flushes stdout again at exit; point it at /dev/null so that flush is silent.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -2,12 +2,16 @@
 
 CoalitionWatchError
 ├── BadInput                 a user's mistake: CLI exit 2, one line, no traceback
-│   └── ConfigError          a YAML file, the key and what is wrong with it
-│       └── SettingError     an environment variable and what is wrong with it
+│   ├── ConfigError          a YAML file, the key and what is wrong with it
+│   │   └── SettingError     an environment variable and what is wrong with it
+│   └── StoreUnavailable     the database URL names no store this code can open (also a StoreError)
 ├── FetchError               a source could not be read (carries the URL)
 │   ├── TransientFetchError  worth retrying later (timeouts, 429, 5xx)
 │   └── PermanentFetchError  retrying will not help (404, bot wall, bad body)
 ├── ExtractionError          a page was read but no statement body came out
+├── StoreError               the project store could not be read or written (carries the URL)
+│   ├── StoreUnavailable     (see above)
+│   └── MissingBlob          a raw body the store should hold is not there
 └── DeliveryError            a message could not be delivered
     ├── TransientDeliveryError
     └── PermanentDeliveryError
@@ -61,6 +65,26 @@ class ExtractionError(CoalitionWatchError):
     def __init__(self, where: str, reason: str):
         self.where, self.reason = where, reason
         super().__init__(f"{where}: {reason}")
+
+
+class StoreError(CoalitionWatchError):
+    """The database failed: unreachable, not a store, locked too long, out of space..."""
+
+    def __init__(self, where: str, reason: str):
+        self.where, self.reason = where, reason
+        super().__init__(f"store {where}: {reason}")
+
+
+class StoreUnavailable(BadInput, StoreError):
+    """The database URL is malformed, names an unknown kind of database or a driver not
+    installed, a file that is not a database, or a server that refuses the connection:
+    the URL a user gave is wrong (exit 2), and the store cannot be used (a StoreError)."""
+
+
+class MissingBlob(StoreError):
+    def __init__(self, sha256: str):
+        super().__init__("blobs", f"no raw body with sha256 {sha256}")
+        self.sha256 = sha256
 
 
 class DeliveryError(CoalitionWatchError):

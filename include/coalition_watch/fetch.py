@@ -3,7 +3,9 @@
 What "polite" means, in the order a request meets it:
 
 - only http(s) URLs, and only hosts the source allows (also for every redirect hop);
-- robots.txt of the host is read once (cached) and obeyed for our User-Agent;
+- robots.txt of the host is obeyed for our User-Agent; it is cached in the client and in
+  the store (shared by every task process) until it expires (see robots.py), then asked
+  for again with its validators;
 - a per-host limit: at most `requests_per_minute` request starts and `concurrency`
   requests in flight per host, shared by every thread using the client;
 - a conditional GET (If-None-Match / If-Modified-Since) from the validators stored for
@@ -39,6 +41,7 @@ import urllib.robotparser
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -50,12 +53,14 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from coalition_watch.errors import FetchError, PermanentFetchError, TransientFetchError
+from coalition_watch.robots import MemoryRobots, RobotsRules, RobotsStore, expiry, rules_for
 from coalition_watch.settings import current
 
 log = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT = "coalition-watch/0.1 (+https://github.com/coalition-watch; statements monitor)"
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+MAX_BODY_BYTES = 5 * 1024 * 1024  # no statement page is near this; files given to the CLI too
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 # Content-type families a caller may ask for.
@@ -80,7 +85,7 @@ class Politeness:
     read_timeout: float = 20.0  # per socket read
     total_deadline: float = 60.0  # one attempt, connection to last byte, headers included
     retry_budget: float = 120.0  # every attempt of one URL, back-off included
-    max_bytes: int = 5 * 1024 * 1024  # decompressed body
+    max_bytes: int = MAX_BODY_BYTES  # decompressed body
     max_redirects: int = 5
     max_retries: int = 3
     backoff_base: float = 2.0  # seconds; doubled per attempt, with jitter
@@ -212,6 +217,7 @@ class PoliteClient:
         self,
         validators: ValidatorStore | None = None,
         *,
+        robots: RobotsStore | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         politeness: Politeness | None = None,
         host_politeness: dict[str, Politeness] | None = None,
@@ -219,9 +225,12 @@ class PoliteClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         rng: random.Random | None = None,
     ):
         self.validators = validators if validators is not None else MemoryValidators()
+        self.robots = robots if robots is not None else MemoryRobots()
+        self.wall_clock = wall_clock  # robots.txt expiry: persisted, so calendar time
         self.user_agent = user_agent
         self.politeness = politeness or Politeness()
         self.host_politeness = dict(host_politeness or {})
@@ -238,7 +247,7 @@ class PoliteClient:
         self._stats_lock = threading.Lock()
         self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()
-        self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
+        self._robots: dict[str, tuple[RobotsRules, urllib.robotparser.RobotFileParser]] = {}
         self._robots_lock = threading.Lock()
         self._local = threading.local()
 
@@ -506,26 +515,46 @@ class PoliteClient:
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc.lower()}"
         with self._robots_lock:
-            parser = self._robots.get(key)
-        if parser is None:
-            parser = self._load_robots(key)
+            held = self._robots.get(key)
+        if held is None or not held[0].fresh(self.wall_clock()):
+            rules = self._current_robots(key)
+            held = (rules, rules.parser(f"{key}/robots.txt"))
             with self._robots_lock:
-                self._robots[key] = parser
-        if not parser.can_fetch(self.user_agent, url):
+                self._robots[key] = held
+        if not held[1].can_fetch(self.user_agent, url):
             raise PermanentFetchError(requested, f"disallowed by {key}/robots.txt")
 
-    def _load_robots(self, origin: str) -> urllib.robotparser.RobotFileParser:
+    def _current_robots(self, origin: str) -> RobotsRules:
+        """The host's rules: from the store while fresh, else asked for (conditionally)."""
+        stored = self.robots.robots(origin)
+        at = self.wall_clock()
+        if stored is not None and stored.fresh(at):
+            return stored
         robots_url = f"{origin}/robots.txt"
-        parser = urllib.robotparser.RobotFileParser(robots_url)
-        response = self._get_with_retries(robots_url, None, None)
-        if response.status == 200:
-            text = response.body.decode("utf-8", errors="replace")
-            parser.parse(text.splitlines())
-        elif response.status in (401, 403):
-            parser.disallow_all = True
-        else:  # 404 and friends: no rules, everything allowed (RFC 9309 §2.3.1.3)
-            parser.allow_all = True
-        return parser
+        etag, last_modified = (stored.etag, stored.last_modified) if stored else (None, None)
+        try:
+            response = self._get_with_retries(robots_url, etag, last_modified)
+        except TransientFetchError:
+            if stored is None:
+                raise
+            # unreachable: the last rules stand in (RFC 9309 §2.4), asked for again next time
+            log.warning(
+                "%s unreachable, keeping the rules fetched %s", robots_url, stored.fetched_at
+            )
+            return stored
+        cache_control = response.headers.get("cache-control")
+        if response.status == 304 and stored is not None:
+            rules = stored.revalidated(at, cache_control)
+        else:
+            rules = RobotsRules(
+                rules_for(response.status, response.body),
+                response.etag if response.status == 200 else None,
+                response.last_modified if response.status == 200 else None,
+                fetched_at=at,
+                expires_at=expiry(at, cache_control),
+            )
+        self.robots.save_robots(origin, rules)
+        return rules
 
     # -- replay ---------------------------------------------------------------------------
     def wire_url(self, url: str) -> str:
@@ -653,7 +682,11 @@ def _host(url: str) -> str:
 
 
 def _check_url(requested: str, url: str, allowed: set[str] | None) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (parsing the port is what raises on a bad one)
+    except ValueError as exc:
+        raise PermanentFetchError(requested, f"not a valid URL: {exc}") from None
     if parts.scheme not in ("http", "https"):
         raise PermanentFetchError(requested, f"only http(s) URLs are fetched, not {url!r}")
     host = (parts.hostname or "").lower()

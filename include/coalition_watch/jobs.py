@@ -44,7 +44,8 @@ def poll_sources(source_ids: Iterable[str] | None = None, *, db_url: str | None 
     from coalition_watch.poll import make_client, poll_source
 
     store = store_for(db_url)
-    client = make_client(store)  # one client: per-host limits hold across sources
+    # one client: per-host limits hold across sources; robots.txt rules shared by every task
+    client = make_client(store, robots=store)
     outcomes = []
     for source in enabled_sources(source_ids):
         outcome = poll_source(store, source, client)

@@ -97,6 +97,8 @@ def _source_labels(path: str, mtime: float) -> dict[str, str]:
 
 def source_label(source_id: str) -> str:
     """'aa-en' -> 'Federal Foreign Office (EN)'; an unknown id stays as it is."""
+    if not source_id:
+        return ""
     from coalition_watch.config_files import config_path
 
     path = config_path("sources.yaml")

@@ -67,18 +67,38 @@ def link_secret() -> str | None:
 
 def _airflow_secret() -> str | None:
     try:
+        from airflow.models.connection import Connection
         from airflow.models.variable import Variable
     except ImportError:
         return None
+    # Airflow logs a traceback for each secrets backend that cannot answer (a metadata
+    # database without tables, say); here that only means "no secret there".
+    quiet = (
+        logging.getLogger("airflow.models.variable"),
+        logging.getLogger("airflow.models.connection"),
+    )
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL)
     try:
-        value = Variable.get(SECRET_VARIABLE, default_var=None)
+        return _first_answer(
+            lambda: Variable.get(SECRET_VARIABLE, default_var=None),
+            lambda: Connection.get_connection_from_secrets(SECRET_CONNECTION).password,
+        )
+    finally:
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _first_answer(*lookups: Callable[[], str | None]) -> str | None:
+    for lookup in lookups:
+        try:
+            value = lookup()
+        except Exception:  # no metadata database, no such variable or connection
+            continue
         if value:
             return str(value)
-        from airflow.hooks.base import BaseHook
-
-        return BaseHook.get_connection(SECRET_CONNECTION).password or None
-    except Exception:  # no metadata database, no such connection: no secret configured
-        return None
+    return None
 
 
 def link_days() -> int:

@@ -3,10 +3,14 @@
     poll_source(store, source, client) -> PollOutcome
 
 Order of work: the listing first (filtered to Coalition statements before any article is
-fetched), then each listed item, then the source's recently stored publications again
-(conditional GET, so an unchanged page costs a 304 and no body) to catch revisions made
-in place. Validators are saved only once what they describe is stored: a failure never
-turns into a page that is not looked at again.
+fetched), then each listed item, then a few of the source's recently stored publications
+again to catch revisions made in place: those not looked at for `recheck_hours`, the
+longest unchecked first, at most `recheck_budget` per poll, with a conditional GET (an
+unchanged page costs a 304 and no body). So an idle poll asks each listing once and
+re-reads the watched pages a few at a time, spread over the polls.
+
+Validators are saved only once what they describe is stored: a failure never turns into
+a page that is not looked at again.
 
 A version whose body vanished or shrank drastically is stored as "quarantined" with a
 reason: it is never compared or sent to users, and operators hear that the source's
@@ -21,17 +25,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Literal
 
 from coalition_watch.errors import ExtractionError, FetchError, PermanentFetchError
-from coalition_watch.fetch import PoliteClient
+from coalition_watch.fetch import PoliteClient, ValidatorStore
 from coalition_watch.health import HealthTransition, record_poll
 from coalition_watch.layout import assess
 from coalition_watch.model import Document
+from coalition_watch.robots import RobotsStore
 from coalition_watch.series import infer_series
 from coalition_watch.sources import Item, SourceConfig, adapter_for
 from coalition_watch.store.incidents import Incident, report_failure, report_success
-from coalition_watch.store.repository import Store
+from coalition_watch.store.repository import Store, now
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +162,7 @@ def poll_source(
     series_of: SeriesOf = infer_series,
     layout_check: LayoutCheck = check_layout,
     down_after: int = 1,
+    clock: Callable[[], datetime] = now,
 ) -> PollOutcome:
     adapter = adapter_for(source)
     if source.politeness:
@@ -170,12 +177,15 @@ def poll_source(
             items = None
         if items is not None:
             outcome.items_seen = len(items)
+            rechecks = []
             if adapter.rechecks_pages:
-                items = items + _recheck_items(store, source, {i.url for i in items})
-            for item in items:
-                _poll_item(
+                rechecks = _due_rechecks(store, source, {i.url for i in items}, clock())
+            for item in items + rechecks:
+                looked_at = _poll_item(
                     store, source, adapter, client, item, outcome, series_of, layout_check, pending
                 )
+                if looked_at:  # read just now: not due for a re-read for a while
+                    store.mark_checked(item.url, clock())
             if not outcome.errors:
                 pending.commit_all()  # listings: only when every item of them is stored
     if outcome.errors:
@@ -206,20 +216,21 @@ def _layout_transition(store: Store, outcome: PollOutcome) -> LayoutTransition |
 
 def _poll_item(
     store, source, adapter, client, item: Item, outcome, series_of, layout_check, pending
-) -> None:
+) -> bool:
+    """Read one item and store what changed; False when it could not be read."""
     try:
         fetched = adapter.fetch_document(client, item)
     except PermanentFetchError as exc:
         if item.title == "" and exc.reason in ("HTTP 404", "HTTP 410"):
             log.info("%s: stored publication %s is gone (%s)", source.id, item.url, exc.reason)
-            return  # a recheck of a withdrawn page; removal is not a source failure
+            return True  # a recheck of a withdrawn page; removal is not a source failure
         _fail(outcome, exc)
-        return
+        return False
     except (FetchError, ExtractionError) as exc:
         _fail(outcome, exc)
-        return
+        return False
     if fetched is None:
-        return  # 304: unchanged
+        return True  # 304: unchanged
     document = fetched.document
     previous = store.latest_version_at(item.url)
     reason = layout_check(previous.document if previous else None, document)
@@ -242,7 +253,7 @@ def _poll_item(
         outcome.suspects.append(Quarantined(version.id, item.url, reason))
         if created:
             outcome.quarantined.append(outcome.suspects[-1])
-        return
+        return True
     pending.commit(fetched.fetched_url)
     if created:
         (outcome.changed_version_ids if previous else outcome.new_version_ids).append(version.id)
@@ -253,6 +264,7 @@ def _poll_item(
             version.id,
             item.url,
         )
+    return True
 
 
 def _fail(outcome: PollOutcome, exc: Exception) -> None:
@@ -260,26 +272,41 @@ def _fail(outcome: PollOutcome, exc: Exception) -> None:
     outcome.errors.append(str(exc))
 
 
-def _recheck_items(store: Store, source: SourceConfig, listed: set[str]) -> list[Item]:
-    """Recently stored publications of the source that the listing no longer shows."""
-    if source.recheck_limit == 0:
+def _due_rechecks(store: Store, source: SourceConfig, listed: set[str], at: datetime) -> list[Item]:
+    """Watched publications the listing no longer shows that are due for a re-read."""
+    if source.recheck_limit == 0 or source.recheck_budget == 0:
         return []
-    recent = store.recent_publications(source.id, source.recheck_limit + len(listed))
-    items = [Item(url=url, title="", language=lang) for url, lang in recent if url not in listed]
-    return items[: source.recheck_limit]
+    due = store.due_rechecks(
+        source.id,
+        watched=source.recheck_limit,
+        checked_before=at - timedelta(hours=source.recheck_hours),
+        limit=source.recheck_budget + len(listed),
+    )
+    items = [Item(url=url, title="", language=lang) for url, lang in due if url not in listed]
+    return items[: source.recheck_budget]
 
 
-def make_client(validators=None) -> PoliteClient:
-    """The client polls use: identifying User-Agent (overridable), replay URL from env."""
+def make_client(
+    validators: ValidatorStore | None = None, robots: RobotsStore | None = None
+) -> PoliteClient:
+    """The client polls use: identifying User-Agent (overridable), replay URL from env;
+    validators and robots.txt rules kept where the caller says (the store, for polls)."""
     from coalition_watch.fetch import DEFAULT_USER_AGENT
     from coalition_watch.settings import current
 
     agent = current().user_agent or DEFAULT_USER_AGENT
-    return PoliteClient(validators, user_agent=agent)
+    return PoliteClient(validators, robots=robots, user_agent=agent)
 
 
 def fetch_one(url: str) -> Document:
-    """`coalition-watch fetch URL`: one page, read and extracted as a poll would."""
-    from coalition_watch.sources.oneoff import fetch_url
+    """`coalition-watch fetch URL`: one page, read and extracted as a poll would: redirects
+    stay on the hosts of the source that polls this host (only this host when none does)."""
+    from coalition_watch.sources.config import load_sources
+    from coalition_watch.sources.oneoff import fetch_url, url_host
 
-    return fetch_url(url, make_client()).document
+    host = url_host(url)
+    hosts = {host}
+    for source in load_sources(include_disabled=True):
+        if host in source.allowed_hosts:
+            hosts.update(source.allowed_hosts)
+    return fetch_url(url, make_client(), allowed_hosts=sorted(hosts)).document

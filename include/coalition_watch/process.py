@@ -34,6 +34,7 @@ from coalition_watch.store import Store, StoredVersion
 log = logging.getLogger(__name__)
 
 AlertMode = Literal["normal", "digest", "quiet"]
+LOCK_WAIT_SECONDS = 600.0  # a run longer than this is stuck; the waiting one gives up
 ALERT_MODES: tuple[str, ...] = ("normal", "digest", "quiet")
 
 
@@ -46,6 +47,7 @@ class ProcessReport:
     queued: int = 0  # deliveries queued
     failed: list[int] = field(default_factory=list)  # versions left for the next run
     comparison_ids: list[int] = field(default_factory=list)  # comparisons this run stored
+    busy: bool = False  # another run held the store throughout the wait: nothing was done
 
     def to_json(self) -> dict:
         return {
@@ -56,6 +58,7 @@ class ProcessReport:
             "queued": self.queued,
             "failed": self.failed,
             "comparison_ids": self.comparison_ids,
+            "busy": self.busy,
         }
 
 
@@ -160,9 +163,18 @@ class Processor:
         self.link_base = link_base.rstrip("/") if link_base else None
         self.horizon_days = horizon_days
 
-    def run(self, mode: AlertMode = "normal") -> ProcessReport:
+    def run(self, mode: AlertMode = "normal", *, wait: float = LOCK_WAIT_SECONDS) -> ProcessReport:
+        """Process every unprocessed version. A run started while another is at work waits
+        for it (up to `wait` seconds), then processes only what is left."""
         if mode not in ALERT_MODES:
             raise ValueError(f"alert mode {mode!r} is not one of {', '.join(ALERT_MODES)}")
+        with self.store.run_lock("process", wait=wait) as held:
+            if not held:
+                log.warning("another process run held the store for %ss; nothing done", wait)
+                return ProcessReport(busy=True)
+            return self._run(mode)
+
+    def _run(self, mode: AlertMode) -> ProcessReport:
         report = ProcessReport()
         versions = self.store.unprocessed_versions()
         for number, version in enumerate(versions, 1):

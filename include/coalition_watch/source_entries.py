@@ -22,6 +22,9 @@ from coalition_watch.errors import ConfigError
 # The kinds of site an adapter exists for (tests check this against the adapters' registry).
 KINDS = ("auswaertiges_amt", "generic", "gov_uk", "state_gov", "wordpress")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Defaults of the per-source limits (SourceConfig takes its defaults from here).
+LIMIT_DEFAULTS = {"max_items": 20, "recheck_limit": 20, "recheck_budget": 2}
+RECHECK_HOURS = 6.0
 
 
 @dataclass(frozen=True)
@@ -111,10 +114,13 @@ def _entry(file: str, index: int, raw: Any) -> SourceEntry:
             raise ConfigError(file, f"{where}.{key}", "expected a list of non-empty strings")
     if not keywords + extra:
         raise ConfigError(file, f"{where}.keywords", "at least one keyword is needed")
-    for key, lowest in (("max_items", 1), ("recheck_limit", 0)):
-        value = raw.get(key, 20)
+    for key, lowest in (("max_items", 1), ("recheck_limit", 0), ("recheck_budget", 0)):
+        value = raw.get(key, LIMIT_DEFAULTS[key])
         if type(value) is not int or value < lowest:
             raise ConfigError(file, f"{where}.{key}", f"expected an integer >= {lowest}")
+    recheck_hours = raw.get("recheck_hours", RECHECK_HOURS)
+    if type(recheck_hours) not in (int, float) or not recheck_hours > 0:
+        raise ConfigError(file, f"{where}.recheck_hours", "expected a number of hours > 0")
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(file, f"{where}.enabled", "expected true or false")

@@ -22,6 +22,7 @@ Everything is checked at load time, so a bad file fails before anything runs.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from coalition_watch.config_files import config_path, read_yaml
 from coalition_watch.errors import ConfigError
+from coalition_watch.indicator_index import ALWAYS, Anchors, phrase_anchors
 
 LANGUAGES = ("en", "de", "any")
 STRONG_WEIGHT = 1.0
@@ -58,6 +60,7 @@ class Indicator:
     weight: float
     pattern: re.Pattern[str]
     claims: bool = False
+    anchors: Anchors = ALWAYS  # where it can start; see indicator_index.py
 
 
 @dataclass(frozen=True)
@@ -126,9 +129,25 @@ def default_path() -> Path:
 
 
 def load_themes(path: Path | str | None = None) -> Taxonomy:
-    """Load and check a taxonomy file (default: see `default_path`)."""
+    """Load and check a taxonomy file (default: see `default_path`).
+
+    Compiled once per process and file content: loading the same bytes again returns
+    the same frozen Taxonomy, so callers need not keep it around to avoid recompiling.
+    """
     path = Path(path) if path is not None else default_path()
-    return parse_taxonomy(read_yaml(path), str(path))
+    try:
+        key = (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+    except OSError:
+        key = None  # read_yaml says what is wrong with the file
+    if key in _COMPILED:
+        return _COMPILED[key]
+    taxonomy = parse_taxonomy(read_yaml(path), str(path))
+    if key is not None:
+        _COMPILED[key] = taxonomy
+    return taxonomy
+
+
+_COMPILED: dict[tuple[str, str] | None, Taxonomy] = {}
 
 
 def parse_taxonomy(raw: object, file: str) -> Taxonomy:
@@ -139,13 +158,14 @@ def parse_taxonomy(raw: object, file: str) -> Taxonomy:
     if extra:
         raise ConfigError(file, None, f"unknown top-level field(s): {', '.join(sorted(extra))}")
     names = _parse_names(raw.get("names") or {}, file)
+    variants = {name: list(v) for name, v in (raw.get("names") or {}).items()}
     entries = raw.get("themes")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(file, "themes", "expected a non-empty list of themes")
     themes: list[Theme] = []
     seen: set[str] = set()
     for position, entry in enumerate(entries, start=1):
-        theme = _parse_theme(entry, position, names, file)
+        theme = _parse_theme(entry, position, names, variants, file)
         if theme.id in seen:
             raise ConfigError(file, theme.id, "duplicate theme id")
         seen.add(theme.id)
@@ -175,7 +195,9 @@ def _parse_names(raw: object, file: str) -> dict[str, str]:
     return names
 
 
-def _parse_theme(entry: object, position: int, names: dict[str, str], file: str) -> Theme:
+def _parse_theme(
+    entry: object, position: int, names: dict[str, str], variants: dict[str, list], file: str
+) -> Theme:
     if not isinstance(entry, dict):
         raise ConfigError(file, f"themes[{position}]", "expected a mapping")
     theme_id = entry.get("id")
@@ -195,13 +217,12 @@ def _parse_theme(entry: object, position: int, names: dict[str, str], file: str)
         raise ConfigError(file, f"{theme_id}.colour", f"expected '#rrggbb', not {colour!r}")
 
     indicators: list[Indicator] = []
-    indicators += _parse_block(entry.get("indicators"), theme_id, "indicators", names, file)
-    if not indicators:
-        raise ConfigError(file, theme_id, "empty indicator list")
-    if "weak" in entry:
-        indicators += _parse_block(entry["weak"], theme_id, "weak", names, file)
-    if "claims" in entry:
-        indicators += _parse_block(entry["claims"], theme_id, "claims", names, file)
+    blocks = [("indicators", entry.get("indicators"))]
+    blocks += [(field, entry[field]) for field in ("weak", "claims") if field in entry]
+    for field, block in blocks:
+        indicators += _parse_block(block, theme_id, field, names, variants, file)
+        if not indicators:
+            raise ConfigError(file, theme_id, "empty indicator list")
     return Theme(
         id=theme_id,
         label=entry["label"].strip(),
@@ -212,7 +233,12 @@ def _parse_theme(entry: object, position: int, names: dict[str, str], file: str)
 
 
 def _parse_block(
-    raw: object, theme_id: str, field: str, names: dict[str, str], file: str
+    raw: object,
+    theme_id: str,
+    field: str,
+    names: dict[str, str],
+    variants: dict[str, list],
+    file: str,
 ) -> list[Indicator]:
     """A {language: [indicator, ...]} block; `claims` may also be a plain list (any)."""
     if field == "claims" and isinstance(raw, list):
@@ -232,9 +258,16 @@ def _parse_block(
         for term in terms:
             if not isinstance(term, str) or not term.strip():
                 raise ConfigError(file, key, f"empty or non-text indicator {term!r}")
-            pattern = _compile(term.strip(), language, names, file, key)
+            text = term.strip()
             compiled.append(
-                Indicator(term.strip(), language, weight, pattern, claims=field == "claims")
+                Indicator(
+                    text,
+                    language,
+                    weight,
+                    _compile(text, language, names, file, key),
+                    claims=field == "claims",
+                    anchors=phrase_anchors(text, language, variants),
+                )
             )
     return compiled
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from coalition_watch.fetch import PoliteClient, Politeness
 from coalition_watch.poll import poll_source
 from coalition_watch.sources import load_sources
 from coalition_watch.store.repository import open_store
+from tests.kit.clock import FakeClock
 from tests.kit.replay_server import ReplayServer
 
 REPLAY = Path(__file__).resolve().parents[2] / "replay"
@@ -38,11 +40,17 @@ def polled(tmp_path):
     store.migrate()
     aa = next(s for s in load_sources() if s.id == "aa-en")
     aa = dataclasses.replace(aa, urls={"rss": FEED}, politeness=None)
+    clock = FakeClock(datetime.now(UTC))
+
+    def poll_later():  # when the stored page is due to be read again
+        clock.advance(hours=aa.recheck_hours + 1)
+        return poll_source(store, aa, http, clock=clock)
+
     with ReplayServer(REPLAY, "bad-sources", "good") as server:
         http = PoliteClient(store, politeness=LIMITS, replay_url=server.url, sleep=lambda s: None)
-        first = poll_source(store, aa, http)
+        first = poll_source(store, aa, http, clock=clock)
         assert first.status == "new"
-        yield store, server, lambda: poll_source(store, aa, http), first.version_ids[0]
+        yield store, server, poll_later, first.version_ids[0]
 
 
 @pytest.mark.parametrize(

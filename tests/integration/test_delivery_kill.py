@@ -158,3 +158,28 @@ def test_a_killed_deliver_loses_nothing_and_reports_what_it_may_have_doubled(ser
         assert message_id
     if held_channel == "slack":
         assert recovery.reconciled == 1 and not duplicates
+
+
+def test_a_server_that_hangs_up_after_every_message_gets_it_twice_at_most(servers):
+    """Each attempt reaches the server, which stores it and drops the line before its 250:
+    the sender cannot know, so it tries once more, then stops and tells the operators."""
+    store, url, smtp, slack = servers
+    smtp.drop_after_data(times=100)
+    report = deliver_pending(
+        store,
+        {"email": hook_transports()["email"]},
+        policy=RetryPolicy(base_delay=0, max_wait=60),
+        sleep=lambda seconds: None,
+    )
+    desks = {s.email for s in SUBSCRIBERS}
+    copies = Counter(
+        m["Message-ID"]
+        for m, (_, rcpts) in zip(smtp.messages, smtp.envelopes, strict=True)
+        if desks & set(rcpts)
+    )
+    print(f"\nhanging-up server: {sum(copies.values())} copies of {len(copies)} emails")
+    assert len(copies) == 5  # every email arrived (the server stored each one)
+    assert set(copies.values()) == {2}  # and at most one duplicate each
+    to_desks = [r for r in report.results if r.recipient in desks]
+    assert {r.status for r in to_desks} == {"failed"}  # and the operators are told
+    assert all("most likely arrived and is not sent again" in r.error for r in to_desks)

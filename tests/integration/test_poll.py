@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from coalition_watch.fetch import PoliteClient, Politeness
 from coalition_watch.health import record_poll, source_health
 from coalition_watch.poll import poll_source
 from coalition_watch.sources import adapter_for, load_sources
 from coalition_watch.store.repository import open_store
+from coalition_watch.store.schema import publications
+from tests.kit.clock import FakeClock
 from tests.kit.replay_server import ReplayServer
 
 REPLAY = Path(__file__).resolve().parents[2] / "replay"
@@ -152,3 +157,76 @@ def test_one_off_fetch_reads_a_page_through_the_same_client(store):
         fetched = fetch_url(url, client(store, server))
     assert fetched.document.published == "2021-03-30"
     assert fetched.document.url == url and fetched.raw
+
+
+def task_client(store, server, clock) -> PoliteClient:
+    """A client as one mapped poll task makes it: a process of its own, the shared store."""
+    return PoliteClient(
+        store,
+        robots=store,
+        politeness=FAST,
+        replay_url=server.url,
+        sleep=lambda s: None,
+        wall_clock=clock,
+    )
+
+
+def _poll_as_tasks(store, server, clock) -> dict[str, list[str]]:
+    """One poll of every source, one task client each: the URLs each source asked for."""
+    asked = {}
+    for source in fast_sources():
+        before = len(server.requests)
+        outcome = poll_source(store, source, task_client(store, server, clock), clock=clock)
+        assert not outcome.errors, outcome.error
+        asked[source.id] = [r.url for r in server.requests[before:]]
+    return asked
+
+
+def _listings() -> set[str]:
+    return {url for s in fast_sources() for url in s.urls.values()}
+
+
+def test_an_idle_poll_asks_each_listing_once_and_nothing_else(store):
+    clock = FakeClock(datetime.now(UTC))
+    with ReplayServer(REPLAY, "all-sources", "initial") as server:
+        _poll_as_tasks(store, server, clock)
+        server.set_state("idle")
+        server.clear_log()
+        clock.advance(minutes=15)
+        _poll_as_tasks(store, server, clock)
+        asked = [r.url.split("?")[0] for r in server.requests]
+    assert sorted(asked) == sorted(url.split("?")[0] for url in _listings())
+    assert {r.status for r in server.requests} == {304}
+    assert server.body_bytes_sent() == 0
+
+
+def test_stored_pages_are_re_read_a_few_per_poll_each_once_per_period(store):
+    """Watched pages are re-read within the budget of each poll and each once every
+    recheck_hours; robots.txt, fetched by the first poll, is good for a day."""
+    sources = {s.id: s for s in fast_sources()}
+    assert {s.recheck_hours for s in sources.values()} == {6.0}
+    clock = FakeClock(datetime.now(UTC))
+    with ReplayServer(REPLAY, "all-sources", "initial") as server:
+        _poll_as_tasks(store, server, clock)
+        server.set_state("idle")
+        server.clear_log()
+        rereads: Counter = Counter()
+        for _ in range(4 * 13):  # 13 hours of polls every 15 minutes
+            clock.advance(minutes=15)
+            for source_id, urls in _poll_as_tasks(store, server, clock).items():
+                listings = {u.split("?")[0] for u in sources[source_id].urls.values()}
+                pages = [u for u in urls if u.split("?")[0] not in listings]
+                assert len(pages) <= sources[source_id].recheck_budget, (source_id, pages)
+                rereads[source_id] += len(pages)
+        robots = [r for r in server.requests if r.url.endswith("/robots.txt")]
+        statuses = {r.status for r in server.requests}
+    with store.engine.connect() as conn:
+        stored = Counter(source for (source,) in conn.execute(select(publications.c.source)))
+    for source_id, source in sources.items():
+        watched = min(stored[source_id], source.recheck_limit)
+        if source.options.get("body_from") == "listing":
+            watched = 0  # the listing carries the whole body: nothing to re-read
+        assert rereads[source_id] == 2 * watched, source_id  # after 6 h, after 12 h
+    assert sum(rereads.values()) > 0
+    assert robots == []
+    assert statuses == {304}

@@ -9,8 +9,7 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from coalition_watch.diff import equivalence
-from coalition_watch.settings import PACKAGED_CONFIG
+from coalition_watch.config_files import PACKAGED_CONFIG
 from coalition_watch.store import open_store
 from coalition_watch.store import schema as t
 from tests.conftest import SEED_2021
@@ -43,10 +42,8 @@ def rules(tmp_path, monkeypatch):
         data["names"]["daesh"].append(SPELLING)
         (config / "equivalences.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
         monkeypatch.setenv("COALITION_WATCH_CONFIG_DIR", str(config))
-        equivalence._default.cache_clear()  # the rules are read once per process
 
     yield teach_spelling
-    equivalence._default.cache_clear()
 
 
 def revised_capture(tmp_path: Path) -> Path:
@@ -101,7 +98,6 @@ def test_alert_queues_only_comparisons_with_new_substantive_changes(
     run_cli("ingest", SEED_2021, "--url", URL)
     run_cli("ingest", revised_capture(tmp_path), "--url", URL)
     monkeypatch.delenv("COALITION_WATCH_CONFIG_DIR")  # back to the packaged rules
-    equivalence._default.cache_clear()
     code, out, err = run_cli("reprocess", "--alert", "--json")
     assert code == 0, err
     report = json.loads(out)

@@ -35,6 +35,10 @@ def test_chromium_screenshots_the_seed_diff_and_the_series_chart(tmp_path, capsy
     # A blank or error page compresses to a few kilobytes; rendered text and a chart do not.
     assert diff_png.stat().st_size > 50_000 and series_png.stat().st_size > 30_000
     assert "ui-diff.png: 1400x1000 px" in capsys.readouterr().out
+    # The page a signed link opens, for a reader of Military and Africa, phone and desktop.
+    assert script.png_size(tmp_path / "shared-400.png") == (400, 2400)
+    assert script.png_size(tmp_path / "shared-1200.png") == (1200, 1700)
+    assert (tmp_path / "shared-400.png").stat().st_size > 100_000  # the page, not a refusal
 
 
 def test_the_script_rejects_a_file_that_is_not_a_seed_pair(tmp_path, capsys):

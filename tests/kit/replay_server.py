@@ -10,7 +10,7 @@ site would send one.
 Scenario file::
 
     description: what this scenario shows
-    robots:                      # optional robots.txt per host (else 404 = allow all)
+    robots:                      # optional robots.txt per host, with an ETag (else 404)
       www.state.gov: |
         User-agent: *
         Disallow: /wp-admin/
@@ -389,7 +389,10 @@ class _Handler(BaseHTTPRequestHandler):
             entry = looping if looping and looping.fault == "redirect_loop" else None
         if entry is None and path == "/robots.txt" and host in self.replay.scenario.robots:
             body = self.replay.scenario.robots[host].encode("utf-8")
-            return self._send(200, body, "text/plain; charset=utf-8")
+            etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
+            if etag in (self.headers.get("If-None-Match") or ""):
+                return self._send(304, b"", None, {"ETag": etag})
+            return self._send(200, body, "text/plain; charset=utf-8", {"ETag": etag})
         if entry is None:
             return self._send(404, b"not in the replay archive", "text/plain; charset=utf-8")
         if entry.fault and (

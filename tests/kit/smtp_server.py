@@ -5,6 +5,7 @@
         smtp.reject("gone@example.org")        # 550 for this recipient (permanent)
         smtp.stop(); smtp.start()              # down (connection refused), then up
         smtp.hold_next_reply()                 # store the next message, hold back its 250
+        smtp.drop_after_data(2)                # store the next two, hang up before the 250
         smtp.messages                          # parsed EmailMessage objects received
 
 Each accepted message can be written as NNN-<recipient>.eml into `out_dir`.
@@ -45,6 +46,9 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         reply = self.server._accept(envelope)
+        if reply.startswith("250") and self.server._take_drop():
+            server.transport.close()  # stored, and the client never hears the 250
+            return reply
         hold = self.server.hold
         if hold is not None and reply.startswith("250") and hold.applies():
             self.server.hold = None
@@ -61,6 +65,7 @@ class LocalSmtpServer:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.attempts = 0  # DATA commands seen, accepted or failed
         self._failures = 0
+        self._drops = 0
         self._lock = threading.Lock()
         self._controller: Controller | None = None
         self.hold: ReplyHold | None = None  # delays the 250 to the next accepted message
@@ -85,6 +90,18 @@ class LocalSmtpServer:
     def fail_next(self, times: int = 1) -> None:
         with self._lock:
             self._failures += times
+
+    def drop_after_data(self, times: int = 1) -> None:
+        """Store the next `times` messages, then drop the connection instead of saying 250."""
+        with self._lock:
+            self._drops += times
+
+    def _take_drop(self) -> bool:
+        with self._lock:
+            if self._drops:
+                self._drops -= 1
+                return True
+            return False
 
     def hold_next_reply(self, skip: int = 0) -> ReplyHold:
         """Accept (store) the next message (after `skip` more), then keep its 250 back until

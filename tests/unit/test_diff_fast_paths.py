@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 
-from coalition_watch.diff.equivalence import Token, _new_token, load_equivalences
+from coalition_watch.diff.equivalence import load_equivalences
 from coalition_watch.diff.sentences import split_clean_sentences, split_sentences
+from coalition_watch.diff.tokens import Token, new_token
 from coalition_watch.normalize import clean_display
 
 
 def test_new_token_is_the_token_the_constructor_makes() -> None:
     # guards the shortcut against a field added to Token and not to _new_token
     made = [Token("k", 1, 2, True), Token("=date:2021-03-30", 0, 14, True, "2021-03-30")]
-    fast = [_new_token("k", 1, 2, True), _new_token("=date:2021-03-30", 0, 14, True, "2021-03-30")]
+    fast = [new_token("k", 1, 2, True), new_token("=date:2021-03-30", 0, 14, True, "2021-03-30")]
     assert fast == made
     assert [vars(t) for t in fast] == [vars(t) for t in made]
     assert [dataclasses.astuple(t) for t in fast] == [dataclasses.astuple(t) for t in made]

@@ -86,8 +86,12 @@ def test_extract_path_names_the_path_for_unreadable_files(tmp_path):
     directory.mkdir()
     with pytest.raises(BadInput, match="is a directory"):
         extract_path(directory)
+    pdf = tmp_path / "x.pdf"
+    with pytest.raises(BadInput, match=f"{pdf}: no such file"):  # missing is said first
+        extract_path(pdf)
+    pdf.write_text("%PDF-1.7 a statement, but not a kind this tool reads\n")
     with pytest.raises(BadInput, match="unsupported file type '.pdf'"):
-        extract_path(tmp_path / "x.pdf")
+        extract_path(pdf)
 
 
 def test_json_that_is_not_a_content_item_is_an_extraction_error(tmp_path):

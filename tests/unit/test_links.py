@@ -71,6 +71,17 @@ def test_the_secret_may_be_an_airflow_variable(monkeypatch):
     assert link_secret() == SECRET
 
 
+def test_or_the_password_of_an_airflow_connection(monkeypatch):
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    monkeypatch.delenv("AIRFLOW_VAR_COALITION_WATCH_LINK_SECRET", raising=False)
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_COALITION_WATCH_LINKS", f'{{"conn_type": "generic", "password": "{SECRET}"}}'
+    )
+    assert link_secret() == SECRET
+    monkeypatch.delenv("AIRFLOW_CONN_COALITION_WATCH_LINKS")
+    assert link_secret() is None
+
+
 def test_link_days_are_checked(monkeypatch):
     monkeypatch.setenv(DAYS_ENV, "0")
     with pytest.raises(ConfigError, match="COALITION_WATCH_LINK_DAYS: expected at least 1 day"):

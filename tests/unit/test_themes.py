@@ -251,3 +251,13 @@ def test_indicators_match_inflection_case_and_hyphenation(
     """
     (compiled,) = load_themes(write(tmp_path, body)).get("t").indicators
     assert bool(compiled.pattern.search(text)) is expected
+
+
+def test_the_same_file_is_compiled_once_and_a_changed_file_again(tmp_path):
+    path = write(tmp_path, "themes:" + GOOD_THEME)
+    first = load_themes(path)
+    assert load_themes(path) is first
+    path.write_text(path.read_text(encoding="utf-8").replace("Baghdad", "Bagdad"), "utf-8")
+    changed = load_themes(path)
+    assert changed is not first
+    assert changed.get("iraq").indicators[0].text == "Bagdad"

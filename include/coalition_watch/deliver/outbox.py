@@ -11,14 +11,9 @@ with a ledger row on channel "digest", status "pending" until a digest takes it.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Iterable
 from pathlib import Path
-
-from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from coalition_watch.model import Alert
 from coalition_watch.render import (
@@ -30,8 +25,8 @@ from coalition_watch.render import (
     template_name,
 )
 from coalition_watch.render.view import alert_from_json, alert_to_json
-from coalition_watch.store import schema as t
-from coalition_watch.store.repository import Store, now
+from coalition_watch.store import outbox as rows
+from coalition_watch.store.repository import Store
 from coalition_watch.subscriptions import (
     DeliverySettings,
     Operators,
@@ -104,32 +99,18 @@ def enqueue_digest(
     event = f"digest:{period_key}"
     queued = 0
     for subscriber in subscribers:
-        with store.begin() as conn:
-            items = _pending_items(conn, subscriber.id)
-            if not items:
-                continue
-            already = conn.execute(
-                select(t.messages.c.id)
-                .where(t.messages.c.event == event, t.messages.c.template == "daily_digest")
-                .where(t.messages.c.recipient.in_([r for _, r in subscriber.addresses]))
-            ).first()
-        if already:
+        items = _pending_items(store, subscriber.id)
+        if not items:
+            continue
+        recipients = [r for _, r in subscriber.addresses]
+        if rows.message_for_event(store, event, "daily_digest", recipients):
             continue  # this period's digest exists; later items wait for the next one
         digest = Digest(period=period_key, alerts=[alert for _, alert in items])
         for channel, recipient in subscriber.addresses:
             queued += _enqueue(
                 store, event, digest, subscriber, channel, recipient, settings, template_dir
             )
-        with store.begin() as conn:
-            conn.execute(
-                update(t.deliveries)
-                .where(
-                    t.deliveries.c.message_id.in_([mid for mid, _ in items]),
-                    t.deliveries.c.channel == DIGEST_CHANNEL,
-                    t.deliveries.c.status == "pending",
-                )
-                .values(status="digested", external_id=event, updated_at=now())
-            )
+        rows.mark_taken(store, [mid for mid, _ in items], DIGEST_CHANNEL, by=event)
     return queued
 
 
@@ -168,9 +149,8 @@ def _enqueue(
 ) -> int:
     template = template_name(item)
     mid = message_id(event, template, channel, recipient)
-    with store.begin() as conn:
-        if _exists(conn, mid, recipient, channel):
-            return 0
+    if rows.delivery_exists(store, mid, recipient, channel):
+        return 0
     settings = settings or DeliverySettings()
     # Render first, outside the transaction: a template error stores nothing half-done.
     if channel == "email":
@@ -190,51 +170,19 @@ def _enqueue(
 
 
 def _store(store, mid, event, template, channel, recipient, subject, payload) -> int:
-    stamp = now()
-    try:
-        with store.begin() as conn:
-            if not conn.execute(select(t.messages.c.id).where(t.messages.c.id == mid)).first():
-                conn.execute(
-                    insert(t.messages).values(
-                        id=mid,
-                        event=event,
-                        template=template,
-                        channel=channel,
-                        recipient=recipient,
-                        subject=subject,
-                        payload=payload,
-                        created_at=stamp,
-                    )
-                )
-            if _exists(conn, mid, recipient, channel):
-                return 0
-            status = "pending" if channel == DIGEST_CHANNEL else "queued"
-            conn.execute(
-                insert(t.deliveries).values(
-                    message_id=mid,
-                    recipient=recipient,
-                    channel=channel,
-                    status=status,
-                    attempts=0,
-                    updated_at=stamp,
-                )
-            )
-    except IntegrityError:
-        return 0  # a concurrent run stored it first
-    return 0 if channel == DIGEST_CHANNEL else 1
-
-
-def _exists(conn: Connection, mid: str, recipient: str, channel: str) -> bool:
-    return (
-        conn.execute(
-            select(t.deliveries.c.message_id).where(
-                t.deliveries.c.message_id == mid,
-                t.deliveries.c.recipient == recipient,
-                t.deliveries.c.channel == channel,
-            )
-        ).first()
-        is not None
+    """Store a rendered message and its ledger row; the deliveries newly queued (0 or 1)."""
+    new = rows.store_message(
+        store,
+        message_id=mid,
+        event=event,
+        template=template,
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        payload=payload,
+        status="pending" if channel == DIGEST_CHANNEL else "queued",
     )
+    return 1 if new and channel != DIGEST_CHANNEL else 0
 
 
 def _hold_for_digest(store: Store, alert: Alert, subscriber: Subscriber) -> None:
@@ -251,22 +199,11 @@ def _hold_for_digest(store: Store, alert: Alert, subscriber: Subscriber) -> None
     )
 
 
-def _pending_items(conn: Connection, subscriber_id: str) -> list[tuple[str, Alert]]:
-    rows = conn.execute(
-        select(t.messages.c.id, t.messages.c.payload)
-        .join(t.deliveries, t.deliveries.c.message_id == t.messages.c.id)
-        .where(
-            t.deliveries.c.channel == DIGEST_CHANNEL,
-            t.deliveries.c.recipient == subscriber_id,
-            t.deliveries.c.status == "pending",
-        )
-        .order_by(t.messages.c.created_at, t.messages.c.id)
-    ).all()
-    items = []
-    for row in rows:
-        payload = json.loads(row.payload) if isinstance(row.payload, str) else row.payload
-        items.append((row.id, alert_from_json(payload["alert"])))
-    return items
+def _pending_items(store: Store, subscriber_id: str) -> list[tuple[str, Alert]]:
+    return [
+        (mid, alert_from_json(payload["alert"]))
+        for mid, payload in rows.waiting_items(store, DIGEST_CHANNEL, subscriber_id)
+    ]
 
 
 def configured_settings() -> DeliverySettings:

@@ -15,17 +15,20 @@ recipient and channel; other recipients are unaffected.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
-
 from coalition_watch.errors import PermanentDeliveryError, TransientDeliveryError
-from coalition_watch.store import schema as t
+from coalition_watch.store.outbox import (
+    LedgerRow,
+    claim_delivery,
+    count_open,
+    open_deliveries,
+    update_delivery,
+)
 from coalition_watch.store.repository import Store
 from coalition_watch.subscriptions import Operators
 
@@ -79,12 +82,6 @@ class DeliveryReport:
         return asdict(self)
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def deliver_pending(
     store: Store,
     transports: Mapping[str, Transport],
@@ -117,107 +114,32 @@ def deliver_pending(
             break
         sleep(max(0.0, (next_at - clock()).total_seconds()))
     report.results = list(final.values())
-    report.pending, report.sending = _unsent(store, transports)
+    report.pending, report.sending = count_open(store, transports)
     return report
 
 
-def _unsent(store: Store, transports) -> tuple[int, int]:
-    """Rows not yet sent on these channels (queued or sending), and those left sending."""
-    status = t.deliveries.c.status
-    q = (
-        select(status)
-        .where(status.in_(("queued", "sending")))
-        .where(t.deliveries.c.channel.in_(list(transports)))
-    )
-    with store.engine.connect() as conn:
-        rows = [r.status for r in conn.execute(q)]
-    return len(rows), rows.count("sending")
-
-
-@dataclass(frozen=True)
-class _Row:
-    message_id: str
-    recipient: str
-    channel: str
-    status: str
-    attempts: int
-    updated_at: datetime
-    external_id: str | None
-    template: str
-    subject: str | None
-    payload: dict
-
-
 def _due(
-    store, now: datetime, policy: RetryPolicy, transports
-) -> tuple[list[_Row], datetime | None]:
+    store: Store, now: datetime, policy: RetryPolicy, transports
+) -> tuple[list[LedgerRow], datetime | None]:
     """Rows to try now, and when the next queued row becomes due (for the wait)."""
-    q = (
-        select(
-            t.deliveries,
-            t.messages.c.template,
-            t.messages.c.subject,
-            t.messages.c.payload,
-        )
-        .join(t.messages, t.messages.c.id == t.deliveries.c.message_id)
-        .where(t.deliveries.c.status.in_(("queued", "sending")))
-        .where(t.deliveries.c.channel.in_(list(transports)))
-        .order_by(t.messages.c.created_at, t.deliveries.c.message_id)
-    )
-    due: list[_Row] = []
+    due: list[LedgerRow] = []
     next_at: datetime | None = None
-    with store.engine.connect() as conn:
-        for r in conn.execute(q):
-            updated = _utc(r.updated_at)
-            if r.status == "sending":
-                when = updated + policy.stale_after
-            else:  # never tried: due now
-                when = _utc(r.next_attempt_at) or now
-            if when <= now:
-                payload = json.loads(r.payload) if isinstance(r.payload, str) else r.payload
-                due.append(
-                    _Row(
-                        r.message_id,
-                        r.recipient,
-                        r.channel,
-                        r.status,
-                        r.attempts,
-                        r.updated_at,
-                        r.external_id,
-                        r.template,
-                        r.subject,
-                        payload,
-                    )
-                )
-            elif r.status == "queued":
-                next_at = when if next_at is None else min(next_at, when)
+    for row in open_deliveries(store, transports):
+        if row.status == "sending":
+            when = row.updated_at + policy.stale_after
+        else:  # never tried: due now
+            when = row.next_attempt_at or now
+        if when <= now:
+            due.append(row)
+        elif row.status == "queued":
+            next_at = when if next_at is None else min(next_at, when)
     return due, next_at
-
-
-def _claim(store: Store, row: _Row, now: datetime, external_id: str | None) -> bool:
-    """Mark the row `sending` (committed) unless another run changed it first."""
-    key = (
-        (t.deliveries.c.message_id == row.message_id)
-        & (t.deliveries.c.recipient == row.recipient)
-        & (t.deliveries.c.channel == row.channel)
-    )
-    with store.begin() as conn:
-        changed = conn.execute(
-            update(t.deliveries)
-            .where(
-                key, t.deliveries.c.status == row.status, t.deliveries.c.attempts == row.attempts
-            )
-            .values(
-                status="sending", attempts=row.attempts + 1, updated_at=now, external_id=external_id
-            )
-        ).rowcount
-    return changed == 1
 
 
 def _record_sent(store, row, external_id: str | None, clock) -> None:
     """The ledger's "sent": what the channel answered, and nothing left to retry."""
     now = clock()
-    _record(
+    update_delivery(
         store,
         row,
         status="sent",
@@ -229,24 +151,11 @@ def _record_sent(store, row, external_id: str | None, clock) -> None:
     )
 
 
-def _record(store: Store, row: _Row, **values) -> None:
-    with store.begin() as conn:
-        conn.execute(
-            update(t.deliveries)
-            .where(
-                t.deliveries.c.message_id == row.message_id,
-                t.deliveries.c.recipient == row.recipient,
-                t.deliveries.c.channel == row.channel,
-            )
-            .values(**values)
-        )
-
-
-def _deliver_one(store, row: _Row, transport: Transport, policy, clock, seam, report):
+def _deliver_one(store, row: LedgerRow, transport: Transport, policy, clock, seam, report):
     message = Outgoing(row.message_id, row.channel, row.recipient, row.subject, row.payload)
     # A row left `sending`, or marked unconfirmed, may already have been delivered.
     uncertain = row.status == "sending" or row.external_id == UNCONFIRMED
-    if not _claim(store, row, clock(), UNCONFIRMED if uncertain else None):
+    if not claim_delivery(store, row, clock(), UNCONFIRMED if uncertain else None):
         return None
     attempts = row.attempts + 1
 
@@ -272,6 +181,18 @@ def _deliver_one(store, row: _Row, transport: Transport, policy, clock, seam, re
         external_id = transport.send(message)
     except TransientDeliveryError as exc:
         report.retries += 1
+        if exc.maybe_delivered and uncertain:
+            # Twice the message left and the server hung up before confirming: it has most
+            # likely arrived (twice). A third copy would be worse than asking the operators.
+            return _fail(
+                store,
+                row,
+                result,
+                clock,
+                report,
+                f"{exc.reason}; for the second time after an unconfirmed send, so it has most "
+                "likely arrived and is not sent again",
+            )
         if attempts >= policy.max_attempts:
             return _fail(
                 store,
@@ -282,7 +203,7 @@ def _deliver_one(store, row: _Row, transport: Transport, policy, clock, seam, re
                 f"gave up after {attempts} attempts: {exc.reason}",
             )
         delay = policy.delay(attempts, exc.retry_after)
-        _record(
+        update_delivery(
             store,
             row,
             status="queued",
@@ -307,7 +228,7 @@ def _deliver_one(store, row: _Row, transport: Transport, policy, clock, seam, re
         log.exception("delivery to %s (%s) failed unexpectedly", row.recipient, row.channel)
         if attempts >= policy.max_attempts:
             return _fail(store, row, result, clock, report, reason)
-        _record(
+        update_delivery(
             store,
             row,
             status="queued",
@@ -331,8 +252,8 @@ def _deliver_one(store, row: _Row, transport: Transport, policy, clock, seam, re
     return result("sent", external_id=external_id)
 
 
-def _fail(store, row: _Row, result, clock, report: DeliveryReport, reason: str):
-    _record(
+def _fail(store, row: LedgerRow, result, clock, report: DeliveryReport, reason: str):
+    update_delivery(
         store, row, status="failed", last_error=reason, updated_at=clock(), next_attempt_at=None
     )
     report.failed += 1

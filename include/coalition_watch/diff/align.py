@@ -7,10 +7,13 @@ The work is kept close to linear in the length of the documents:
    other identical pairs are moves.
 2. Between two anchors, a small dynamic programme pairs the remaining sentences one to
    one, one to several (split) or several to one (merge), scoring each pairing by the
-   words the two sides share in order. Large gaps are first cut by fuzzy anchors found
-   through an inverted index.
-3. Sentences still alone are matched across gaps (moved and rewritten) through the same
-   inverted index.
+   words the two sides share in order. A gap of more than a few sentences is first cut
+   by the identical sentences it keeps in order (a Myers diff over sentence keys,
+   bounded by the number of differences: what finds the way through a statement that
+   repeats whole sentences and so has no unique anchor), then, if still large, by fuzzy
+   anchors found through an inverted index.
+3. Sentences still alone are matched across gaps: identical ones first (moved), then
+   moved and rewritten ones through the same inverted index.
 
 Paragraph splits and merges are then read off the sentence links.
 """
@@ -21,8 +24,9 @@ import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from coalition_watch.diff.equivalence import Equivalences, Token
+from coalition_watch.diff.equivalence import Equivalences
 from coalition_watch.diff.sentences import split_clean_sentences, split_sentences
+from coalition_watch.diff.tokens import Token
 from coalition_watch.diff.words import Text, matched_tokens
 from coalition_watch.normalize import clean_display
 
@@ -32,6 +36,12 @@ PAIR_THRESHOLD = 0.5
 MOVE_THRESHOLD = 0.6
 # Gaps larger than this many cells are cut by fuzzy anchors before the programme runs.
 _MAX_CELLS = 4000
+# Gaps larger than this are first cut by their identical sentences: where sentences
+# repeat, every pairing passes the programme's cheap bound and each cell costs in full.
+_EXACT_CELLS = 64
+# The in-order pass over identical sentences gives up past this many differences
+# (plus one per ten sentences): beyond that the texts differ too much for it to pay.
+_MAX_DIFFERENCES = 64
 # Containment counts only from this many shared words, and weighs a little less than Dice.
 _MIN_CONTAINED = 5
 _CONTAINMENT_WEIGHT = 0.9
@@ -225,9 +235,13 @@ def _similarity_gain(a: list[Sentence], b: list[Sentence]) -> float:
     return (sim - PAIR_THRESHOLD + 0.01) * (sum(s.size for s in a) + sum(s.size for s in b))
 
 
-def _align_gap(old: list[Sentence], new: list[Sentence]) -> list[Link]:
+def _align_gap(
+    old: list[Sentence], new: list[Sentence], *, exact_tried: bool = False
+) -> list[Link]:
     if not old or not new:
         return []
+    if not exact_tried and len(old) * len(new) > _EXACT_CELLS:
+        return _cut_by_identical(old, new)
     if len(old) * len(new) > _MAX_CELLS:
         return _cut_large_gap(old, new)
     n, m = len(old), len(new)
@@ -262,6 +276,85 @@ def _align_gap(old: list[Sentence], new: list[Sentence]) -> list[Link]:
     return links[::-1]
 
 
+def _cut_by_identical(old: list[Sentence], new: list[Sentence]) -> list[Link]:
+    """Keep the identical sentences of a large gap that stay in order; align between them."""
+    chosen = identical_in_order([s.key for s in old], [s.key for s in new])
+    if not chosen:
+        return _align_gap(old, new, exact_tried=True)
+    links = [Link((old[oi].index,), (new[ni].index,)) for oi, ni in chosen]
+    bounds = [(-1, -1), *chosen, (len(old), len(new))]
+    for (i0, j0), (i1, j1) in zip(bounds, bounds[1:], strict=False):
+        links.extend(_align_gap(old[i0 + 1 : i1], new[j0 + 1 : j1], exact_tried=True))
+    return links
+
+
+def identical_in_order(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Positions of a longest common subsequence of `a` and `b` (Myers' O(ND) diff).
+
+    Work grows with the length times the number of differences D, so it is near linear
+    for a revision of a long text; when D passes the budget the texts are too different
+    for the pass to pay and nothing is returned.
+    """
+    head = 0
+    while head < len(a) and head < len(b) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    x_end, y_end = len(a) - tail, len(b) - tail
+    middle = _myers(a[head:x_end], b[head:y_end], _MAX_DIFFERENCES + (len(a) + len(b)) // 10)
+    if middle is None:
+        return []
+    return (
+        [(k, k) for k in range(head)]
+        + [(head + i, head + j) for i, j in middle]
+        + [(x_end + k, y_end + k) for k in range(tail)]
+    )
+
+
+def _myers(a: list[str], b: list[str], max_d: int) -> list[tuple[int, int]] | None:
+    n, m = len(a), len(b)
+    if not n or not m:
+        return []
+    max_d = min(max_d, n + m)
+    offset = max_d + 1
+    furthest = [0] * (2 * max_d + 3)  # furthest x reached on each diagonal k = x - y
+    trace: list[list[int]] = []
+    for d in range(max_d + 1):
+        trace.append(furthest[:])
+        for k in range(-d, d + 1, 2):
+            if k == -d or (k != d and furthest[offset + k - 1] < furthest[offset + k + 1]):
+                x = furthest[offset + k + 1]  # down: an insertion
+            else:
+                x = furthest[offset + k - 1] + 1  # right: a deletion
+            y = x - k
+            while x < n and y < m and a[x] == b[y]:
+                x, y = x + 1, y + 1
+            furthest[offset + k] = x
+            if x >= n and y >= m:
+                return _myers_path(trace, offset, n, m)
+    return None
+
+
+def _myers_path(trace: list[list[int]], offset: int, x: int, y: int) -> list[tuple[int, int]]:
+    """Walk the saved frontiers back from the end, collecting the diagonal (equal) steps."""
+    pairs: list[tuple[int, int]] = []
+    for d in range(len(trace) - 1, -1, -1):
+        furthest = trace[d]
+        k = x - y
+        if k == -d or (k != d and furthest[offset + k - 1] < furthest[offset + k + 1]):
+            prev_k = k + 1
+        else:
+            prev_k = k - 1
+        prev_x = furthest[offset + prev_k]
+        prev_y = prev_x - prev_k
+        while x > prev_x and y > prev_y:
+            x, y = x - 1, y - 1
+            pairs.append((x, y))
+        x, y = prev_x, prev_y
+    return pairs[::-1]
+
+
 def _cut_large_gap(old: list[Sentence], new: list[Sentence]) -> list[Link]:
     """Find confident one-to-one pairs through rare words, keep those in order, recurse."""
     best = _best_partners(old, new, MOVE_THRESHOLD)
@@ -272,7 +365,7 @@ def _cut_large_gap(old: list[Sentence], new: list[Sentence]) -> list[Link]:
     links = [Link((old[oi].index,), (new[ni].index,)) for oi, ni in chosen]
     bounds = [(-1, -1), *chosen, (len(old), len(new))]
     for (i0, j0), (i1, j1) in zip(bounds, bounds[1:], strict=False):
-        links.extend(_align_gap(old[i0 + 1 : i1], new[j0 + 1 : j1]))
+        links.extend(_align_gap(old[i0 + 1 : i1], new[j0 + 1 : j1], exact_tried=True))
     return links
 
 
@@ -310,10 +403,15 @@ def _cross_gap_moves(
     old: list[Sentence], new: list[Sentence], taken_old: set[int], taken_new: set[int]
 ) -> list[Link]:
     """Pair sentences still alone across anchors: moved, possibly rewritten, split or merged."""
-    rest_old = [s for s in old if s.index not in taken_old]
-    rest_new = [s for s in new if s.index not in taken_new]
+    identical = _identical_moves(
+        [s for s in old if s.index not in taken_old], [s for s in new if s.index not in taken_new]
+    )
+    moved_old = {i for link in identical for i in link.old}
+    moved_new = {j for link in identical for j in link.new}
+    rest_old = [s for s in old if s.index not in taken_old and s.index not in moved_old]
+    rest_new = [s for s in new if s.index not in taken_new and s.index not in moved_new]
     if not rest_old or not rest_new:
-        return []
+        return identical
     candidates: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
     for one, many, partners, flip in (
         (rest_old, new, _candidates(rest_old, rest_new), False),
@@ -344,6 +442,18 @@ def _cross_gap_moves(
         used_old.update(ids_old)
         used_new.update(ids_new)
         links.append(Link(ids_old, ids_new, moved=len(ids_old) == len(ids_new) == 1))
+    return identical + links
+
+
+def _identical_moves(old: list[Sentence], new: list[Sentence]) -> list[Link]:
+    """Sentences left alone on both sides with the same key: copies that moved."""
+    waiting: dict[str, list[int]] = defaultdict(list)
+    for s in reversed(new):
+        waiting[s.key].append(s.index)
+    links = []
+    for s in old:
+        if waiting.get(s.key):
+            links.append(Link((s.index,), (waiting[s.key].pop(),), moved=True))
     return links
 
 

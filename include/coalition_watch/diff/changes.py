@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from coalition_watch.diff.align import Alignment, Link, Sentence
-from coalition_watch.diff.equivalence import Equivalences, Token
+from coalition_watch.diff.equivalence import Equivalences
+from coalition_watch.diff.tokens import Token
 from coalition_watch.diff.words import Text, diff_words
 from coalition_watch.model import Change
 

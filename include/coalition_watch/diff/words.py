@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from coalition_watch.diff.equivalence import Equivalences, Token, same_day
+from coalition_watch.diff.dates import same_day
+from coalition_watch.diff.equivalence import Equivalences
+from coalition_watch.diff.tokens import Token
 
 # Equal runs this short, between two changes, are coincidence rather than shared wording.
 _MAX_COINCIDENCE = 2

@@ -30,6 +30,7 @@ from coalition_watch.extract import (
 )
 from coalition_watch.extract.engine import detect_block_page, sniff_text
 from coalition_watch.extract.profiles import catalogue
+from coalition_watch.input_files import read_input_file
 from coalition_watch.model import Document
 
 __all__ = [
@@ -109,21 +110,10 @@ def extract_path(path: Path | str, *, url: str | None = None) -> Document:
     Content API item). `url`, when known, picks the HTML adapter by host."""
     path = Path(path)
     suffix = path.suffix.lower()
+    data = read_input_file(path)  # missing, too large, empty or binary: said first
     if suffix not in (*_HTML_SUFFIXES, ".txt", ".json"):
         shown = suffix or "(none)"
         raise BadInput(f"{path}: unsupported file type {shown!r}; use .html, .txt or .json")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BadInput(f"{path}: is a directory, not a file") from None
-    except OSError as error:
-        raise BadInput(f"{path}: cannot read: {error.strerror or error}") from None
-    if not data.strip():
-        raise BadInput(f"{path}: file is empty")
-    if b"\x00" in data[:8192]:
-        raise BadInput(f"{path}: binary file, not a page or text capture")
     where = str(path)
     if suffix in _HTML_SUFFIXES:
         return KINDS[detect_kind(data, url)](data, where=where, url=url)

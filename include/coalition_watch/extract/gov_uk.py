@@ -8,7 +8,6 @@ HTML in `details.body`, the title, `first_published_at`, `document_type` and `lo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +18,7 @@ from coalition_watch.extract.dates import parse_date
 from coalition_watch.extract.engine import body_texts, clean_paragraphs, published, read_page
 from coalition_watch.extract.language import declared_language
 from coalition_watch.extract.profiles import catalogue
+from coalition_watch.json_input import JsonInputError, parse_json
 from coalition_watch.model import Document
 from coalition_watch.normalize import clean_display
 
@@ -42,11 +42,9 @@ def extract_content_item(item: Mapping[str, Any] | str | bytes, *, where: str) -
     """A Content API JSON item (decoded or raw) as a Document."""
     if isinstance(item, str | bytes):
         try:
-            item = json.loads(item)
-        except ValueError as error:
-            raise ExtractionError(
-                where, f"not a gov.uk content item: invalid JSON ({error})"
-            ) from None
+            item = parse_json(item)
+        except JsonInputError as error:
+            raise ExtractionError(where, f"not a gov.uk content item: {error}") from None
     if not isinstance(item, Mapping):
         raise ExtractionError(where, "not a gov.uk content item: expected a JSON object")
     details = item.get("details")

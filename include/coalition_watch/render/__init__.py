@@ -114,7 +114,9 @@ def comparison_id_of(alert: Alert) -> int | None:
 
 
 def _reader_view(alert: Alert, themes: frozenset[str], max_passages: int) -> AlertView:
-    link = reader_link(comparison_id_of(alert), themes)
+    comparison = comparison_id_of(alert)
+    # A first statement has no comparison to open: its official page is the link.
+    link = reader_link(comparison, themes) or (alert.link if comparison else alert.statement.url)
     return build_view(alert, max_passages=max_passages, preferred_themes=themes, link=link)
 
 
@@ -266,7 +268,7 @@ def alert_from_diff_json(data: Any) -> Alert:
             title=part["title"],
             published=part.get("published"),
             url=part.get("url") or "https://example.org/statement",
-            source=part.get("source") or "diff",
+            source=part.get("source") or "",  # the diff JSON names no source
             series=part.get("series") or infer_series(part["title"], ()),
         )
         for part in (new, old)

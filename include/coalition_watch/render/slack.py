@@ -90,7 +90,8 @@ def _statement_blocks(view: AlertView, heading: str) -> list[Block]:
     ref = view.statement
     lines = [f"*{slack_link(ref.url, ref.title)}*"]
     meta = [f"Published {slack_escape(ref.published)}"] if ref.published else []
-    meta += [f"Source: {slack_escape(view.source_label)}", slack_escape(view.meeting)]
+    meta += [f"Source: {slack_escape(view.source_label)}"] if view.source_label else []
+    meta.append(slack_escape(view.meeting))
     lines.append(" · ".join(meta))
     if view.compared_with:
         lines.append(f"Compared with {slack_escape(view.compared_with)}")
@@ -148,8 +149,12 @@ def _closing(view: AlertView, threaded: bool) -> ContextBlock:
         parts.append("Every passage is in the thread, one reply per theme.")
     if view.substantive:
         parts.append(LEGEND)
-    parts.append(slack_link(view.link, "See the full diff" if view.substantive else "Open"))
+    parts.append(slack_link(view.link, _link_label(view)))
     return _context(" · ".join(parts))
+
+
+def _link_label(view: AlertView) -> str:
+    return "See the full diff" if view.substantive else "Open the statement"
 
 
 def _thread(view: AlertView) -> list[dict]:
@@ -220,15 +225,15 @@ def digest_payload(views: Iterable[AlertView], *, period: str) -> dict:
     for view in views:
         part: list[Block] = [DividerBlock()]
         line = f"*{slack_link(view.statement.url, view.headline)}*\n{slack_escape(view.meeting)}"
-        line += f" · Source: {slack_escape(view.source_label)} · {slack_escape(view.counts_line)}"
+        if view.source_label:
+            line += f" · Source: {slack_escape(view.source_label)}"
+        line += f" · {slack_escape(view.counts_line)}"
         part.append(_section(line))
         for group in view.groups:
             for passage in group.passages:
                 part += _passage_blocks(passage)
         closing = (slack_escape(view.others_line) + ". ") if view.hidden else ""
-        part = part[: per_view - 1] + [
-            _context(closing + slack_link(view.link, "See the full diff"))
-        ]
+        part = part[: per_view - 1] + [_context(closing + slack_link(view.link, _link_label(view)))]
         blocks += part
     if len(blocks) > MAX_BLOCKS:
         blocks = blocks[: MAX_BLOCKS - 1] + [_context("More statements than one message holds.")]

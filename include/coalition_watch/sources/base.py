@@ -25,6 +25,7 @@ from coalition_watch.errors import FetchError, PermanentFetchError
 from coalition_watch.extract import detect_block_page, extract_html
 from coalition_watch.fetch import FEED_TYPES, HTML_TYPES, PoliteClient, Politeness, Response
 from coalition_watch.model import Document
+from coalition_watch.source_entries import LIMIT_DEFAULTS, RECHECK_HOURS
 from coalition_watch.sources.keywords import KeywordFilter
 
 
@@ -51,8 +52,13 @@ class SourceConfig:
     keywords: KeywordFilter
     politeness: Politeness | None = None
     options: dict[str, Any] = field(default_factory=dict)
-    max_items: int = 20
-    recheck_limit: int = 20
+    max_items: int = LIMIT_DEFAULTS["max_items"]
+    # Revisions made in place: the newest `recheck_limit` publications are watched, each
+    # re-read at most once every `recheck_hours`, at most `recheck_budget` per poll, so the
+    # re-reads spread over the polls instead of all coming every poll.
+    recheck_limit: int = LIMIT_DEFAULTS["recheck_limit"]
+    recheck_budget: int = LIMIT_DEFAULTS["recheck_budget"]
+    recheck_hours: float = RECHECK_HOURS
     label: str | None = None  # what people read ("Federal Foreign Office (EN)")
 
     def option(self, name: str) -> Any:

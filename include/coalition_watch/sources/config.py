@@ -8,7 +8,12 @@ from urllib.parse import urlsplit
 
 from coalition_watch.errors import ConfigError
 from coalition_watch.fetch import Politeness
-from coalition_watch.source_entries import SourceEntry, read_source_file
+from coalition_watch.source_entries import (
+    LIMIT_DEFAULTS,
+    RECHECK_HOURS,
+    SourceEntry,
+    read_source_file,
+)
 from coalition_watch.sources.base import ADAPTERS, SourceAdapter, SourceConfig
 from coalition_watch.sources.keywords import DEFAULT_KEYWORDS, KeywordFilter
 
@@ -24,7 +29,9 @@ COMMON_KEYS = {
     "extra_keywords": "added to the default keywords",
     "politeness": "overrides of the per-host limits (requests_per_minute, concurrency, ...)",
     "max_items": "most listing items read per poll",
-    "recheck_limit": "most known publications re-read per poll (conditional GET)",
+    "recheck_limit": "newest stored publications watched for revisions made in place",
+    "recheck_budget": "most watched publications re-read per poll (conditional GET)",
+    "recheck_hours": "a watched publication is re-read at most once in this many hours",
     "notes": "free text for people",
 }
 
@@ -108,8 +115,10 @@ def _source(file: str, entry: SourceEntry, base: Politeness) -> SourceConfig:
         keywords=KeywordFilter([*keywords, *raw.get("extra_keywords", [])]),
         politeness=politeness,
         options=options,
-        max_items=raw.get("max_items", 20),
-        recheck_limit=raw.get("recheck_limit", 20),
+        max_items=raw.get("max_items", LIMIT_DEFAULTS["max_items"]),
+        recheck_limit=raw.get("recheck_limit", LIMIT_DEFAULTS["recheck_limit"]),
+        recheck_budget=raw.get("recheck_budget", LIMIT_DEFAULTS["recheck_budget"]),
+        recheck_hours=float(raw.get("recheck_hours", RECHECK_HOURS)),
     )
 
 

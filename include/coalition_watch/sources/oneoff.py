@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from coalition_watch.errors import PermanentFetchError
@@ -16,11 +17,27 @@ from coalition_watch.fetch import HTML_TYPES, JSON_TYPES, PoliteClient
 from coalition_watch.sources.base import Fetched
 
 
-def fetch_url(url: str, client: PoliteClient | None = None) -> Fetched:
-    """Fetch `url` politely (unconditionally) and extract it with the adapter for its host."""
+def url_host(url: str) -> str:
+    """The host a URL names, lower-cased; a URL Python cannot parse is a PermanentFetchError."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError as exc:  # e.g. "http://[::1": an unclosed IPv6 address
+        raise PermanentFetchError(url, f"not a valid URL: {exc}") from None
+
+
+def fetch_url(
+    url: str, client: PoliteClient | None = None, *, allowed_hosts: Iterable[str] | None = None
+) -> Fetched:
+    """Fetch `url` politely (unconditionally) and extract it with the adapter for its host.
+
+    Redirects stay on `allowed_hosts` as a poll's do (default: the URL's own host), so what
+    this shows is what a poll would store."""
     client = client or PoliteClient()
-    host = (urlsplit(url).hostname or "").lower()
-    response = client.get(url, accept=HTML_TYPES + JSON_TYPES, conditional=False)
+    host = url_host(url)
+    allowed = list(allowed_hosts) if allowed_hosts else [host]
+    response = client.get(
+        url, allowed_hosts=allowed, accept=HTML_TYPES + JSON_TYPES, conditional=False
+    )
     if response.content_type in JSON_TYPES:
         document = extract_content_item(response.text, where=url)
     else:

@@ -5,7 +5,6 @@ Everything here returns plain frozen dataclasses, so the UI never touches SQLAlc
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -180,8 +179,6 @@ def statement_detail(store: Store, statement_id: int) -> StatementDetail | None:
 
 def _version_summary(row) -> VersionSummary:
     paragraphs = row.paragraphs
-    if isinstance(paragraphs, str):
-        paragraphs = json.loads(paragraphs)
     return VersionSummary(
         id=row.id,
         publication_id=row.publication_id,

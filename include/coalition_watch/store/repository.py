@@ -12,12 +12,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import URL, Connection, ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
 
-from coalition_watch.errors import BadInput
+from coalition_watch.errors import BadInput, MissingBlob, StoreError, StoreUnavailable
 from coalition_watch.model import Diff, Document
 from coalition_watch.normalize import fold
+from coalition_watch.robots import RobotsRules
 from coalition_watch.settings import current
 from coalition_watch.store import schema as t
 
@@ -29,6 +30,11 @@ def default_db_url() -> str:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands stored times back naive; they were written in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def content_hash(paragraphs: Sequence[str]) -> str:
@@ -60,20 +66,79 @@ def open_store(url: str | None = None) -> Store:
     return Store(create_engine_for(url or default_db_url()))
 
 
+DB_URL_FORMS = "sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+
+
 def create_engine_for(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+    """An engine for `url`; a URL naming no usable store is a StoreUnavailable naming it."""
+    parsed = _parse_db_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, connect_args={"timeout": 30})
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # WAL lets the UI read while a task writes
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
+            @event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_conn, _record):  # WAL: the UI reads while a task writes
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
 
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+        else:
+            engine = create_engine(parsed, pool_pre_ping=True)
+    except NoSuchModuleError:
+        raise StoreUnavailable(
+            shown,
+            f"unknown kind of database {parsed.drivername!r}; expected {DB_URL_FORMS}",
+        ) from None
+    except ImportError as exc:
+        raise StoreUnavailable(shown, f"its driver is not installed ({exc.name or exc})") from None
+    except (OSError, ArgumentError) as exc:
+        raise StoreUnavailable(shown, str(exc)) from None
+
+    _raise_store_errors(engine, shown)
+    return engine
+
+
+def _raise_store_errors(engine: Engine, where: str) -> None:
+    """Database failures leave the store as StoreError (in the package's error tree); one
+    that means the URL names no usable store (nothing answers, not a database) is a
+    StoreUnavailable, told in one line.
+
+    Integrity errors stay SQLAlchemy's: the store's own code catches them where a
+    concurrent writer got there first, and that is not a failure.
+    """
+
+    @event.listens_for(engine, "handle_error")
+    def _as_store_error(context: ExceptionContext) -> None:
+        if isinstance(context.sqlalchemy_exception, IntegrityError):
+            return
+        original = context.original_exception
+        reason = " ".join(str(original).split()) or type(original).__name__
+        first_line = str(original).strip().splitlines()[0] if str(original).strip() else reason
+        cannot_open = context.connection is None  # failed while connecting
+        if cannot_open or "file is not a database" in reason:
+            raise StoreUnavailable(where, f"cannot be opened: {first_line}") from None
+        raise StoreError(where, reason) from original
+
+
+def _parse_db_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreUnavailable(repr(url), f"is not a URL of the form {DB_URL_FORMS}") from None
+    if parsed.drivername == "postgresql" and not _installed("psycopg") and _installed("psycopg2"):
+        # SQLAlchemy 2.1 reads a bare postgresql:// with psycopg 3; the image ships psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 class Store:
@@ -99,6 +164,12 @@ class Store:
             raise BadInput(
                 f"store {where} {state}, this code needs {head}: run `coalition-watch db upgrade`"
             )
+
+    def run_lock(self, name: str, *, wait: float):  # -> ContextManager[bool]
+        """One run of `name` on this store at a time (see store/locks.py)."""
+        from coalition_watch.store.locks import run_lock
+
+        return run_lock(self.engine, name, wait=wait)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -135,7 +206,7 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(t.blobs.c.data).where(t.blobs.c.sha256 == sha)).first()
         if row is None:
-            raise KeyError(sha)
+            raise MissingBlob(sha)
         return zlib.decompress(row.data)
 
     # -- conditional GET validators -------------------------------------------------------
@@ -160,6 +231,71 @@ class Store:
                             )
                         )
                 except IntegrityError:
+                    pass
+
+    def mark_checked(self, url: str, at: datetime) -> None:
+        """Record that `url` was just looked at (a 304 too), keeping its validators."""
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                update(t.http_cache).where(t.http_cache.c.url == url).values(checked_at=at)
+            ).rowcount
+            if not updated:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(t.http_cache).values(url=url, checked_at=at))
+                except IntegrityError:  # a concurrent poll recorded it first
+                    pass
+
+    def due_rechecks(
+        self, source: str, *, watched: int, checked_before: datetime, limit: int
+    ) -> list[tuple[str, str | None]]:
+        """(url, language) of the source's `watched` latest publications not looked at
+        since `checked_before`, the longest unchecked first."""
+        recent = (
+            select(t.publications.c.url, t.publications.c.language)
+            .where(t.publications.c.source == source)
+            .order_by(t.publications.c.first_seen.desc(), t.publications.c.id.desc())
+            .limit(watched)
+            .subquery()
+        )
+        checked = t.http_cache.c.checked_at
+        query = (
+            select(recent.c.url, recent.c.language)
+            .select_from(recent.outerjoin(t.http_cache, t.http_cache.c.url == recent.c.url))
+            .where(checked.is_(None) | (checked < checked_before))
+            .order_by(checked.is_(None).desc(), checked, recent.c.url)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(row.url, row.language) for row in conn.execute(query)]
+
+    # -- robots.txt -------------------------------------------------------------------------
+    def robots(self, origin: str) -> RobotsRules | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.robots_txt).where(t.robots_txt.c.origin == origin)).first()
+        if row is None:
+            return None
+        return RobotsRules(
+            row.rules, row.etag, row.last_modified, _utc(row.fetched_at), _utc(row.expires_at)
+        )
+
+    def save_robots(self, origin: str, rules: RobotsRules) -> None:
+        values = {
+            "rules": rules.rules,
+            "etag": rules.etag,
+            "last_modified": rules.last_modified,
+            "fetched_at": rules.fetched_at,
+            "expires_at": rules.expires_at,
+        }
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                update(t.robots_txt).where(t.robots_txt.c.origin == origin).values(**values)
+            ).rowcount
+            if not updated:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(t.robots_txt).values(origin=origin, **values))
+                except IntegrityError:  # another task process cached it a moment ago
                     pass
 
     # -- statements and versions ----------------------------------------------------------
@@ -274,8 +410,6 @@ class Store:
     @staticmethod
     def _row_to_version(row) -> StoredVersion:
         paragraphs = row.paragraphs
-        if isinstance(paragraphs, str):  # some drivers hand JSON back as text
-            paragraphs = json.loads(paragraphs)
         return StoredVersion(
             id=row.id,
             publication_id=row.publication_id,
@@ -354,17 +488,6 @@ class Store:
                 select(t.publications.c.id).where(t.publications.c.url == url)
             ).scalar()
         return self.latest_version(pub_id) if pub_id is not None else None
-
-    def recent_publications(self, source: str, limit: int) -> list[tuple[str, str | None]]:
-        """(url, language) of a source's most recently first-seen publications."""
-        query = (
-            select(t.publications.c.url, t.publications.c.language)
-            .where(t.publications.c.source == source)
-            .order_by(t.publications.c.first_seen.desc(), t.publications.c.id.desc())
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            return [(row.url, row.language) for row in conn.execute(query)]
 
     def previous_in_series(self, version: StoredVersion) -> StoredVersion | None:
         """The last meeting: the baseline the rule names among the statements of the series
@@ -518,10 +641,7 @@ class Store:
             row = conn.execute(
                 select(t.comparisons).where(t.comparisons.c.id == comparison_id)
             ).one()
-        data = dict(row._mapping)
-        if isinstance(data["diff"], str):
-            data["diff"] = json.loads(data["diff"])
-        return data
+        return dict(row._mapping)
 
     def versions_since(
         self, since: str | None = None, statement_id: int | None = None

@@ -9,7 +9,9 @@ blobs        raw fetched bodies, content-addressed (sha256 of the raw bytes), zl
 comparisons  a diff between two versions: revision (same publication), series (last meeting)
              or variant (two publications of one statement)
 changes      the changes of a comparison, one row per change
-http_cache   conditional-GET validators per URL
+http_cache   conditional-GET validators per URL, and when the URL was last looked at
+robots_txt   each host's robots.txt rules with their validators and expiry, shared by every
+             task process
 source_state health per source, so a source going down alerts once and recovering once
 incidents    open operator incidents (a failing task, a broken layout): one alert each way
 messages     rendered messages (the outbox), deliveries: the ledger (see deliver/)
@@ -17,20 +19,40 @@ messages     rendered messages (the outbox), deliveries: the ledger (see deliver
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import (
     JSON,
     Column,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+
+
+class Json(TypeDecorator):
+    """Every JSON column: Python lists and dicts in and out, whatever the driver returns.
+
+    Some drivers hand JSON back as text; decoding here, once, means no reader of the store
+    ever checks. Every JSON column of this schema holds an object or a list, never a bare
+    string, so a string coming back is always undecoded JSON.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return json.loads(value) if isinstance(value, str) else value
+
 
 metadata = MetaData()
 
@@ -42,6 +64,8 @@ statements = Table(
     Column("title", Text, nullable=False),
     Column("published", String(10), nullable=True, index=True),  # ISO date
     Column("first_seen", DateTime(timezone=True), nullable=False),
+    # The last and next meeting of a series, and reposts near a date (processing).
+    Index("ix_statements_series_published", "series", "published"),
 )
 
 publications = Table(
@@ -53,6 +77,8 @@ publications = Table(
     Column("url", String(2048), nullable=False, unique=True),
     Column("language", String(8), nullable=True),
     Column("first_seen", DateTime(timezone=True), nullable=False),
+    # A source's recently first-seen publications, rechecked by every poll.
+    Index("ix_publications_source_first_seen", "source", "first_seen"),
 )
 
 versions = Table(
@@ -64,7 +90,7 @@ versions = Table(
     Column("title", Text, nullable=False),
     Column("published", String(10), nullable=True),
     Column("language", String(8), nullable=True),
-    Column("paragraphs", JSON, nullable=False),
+    Column("paragraphs", Json, nullable=False),
     Column("raw_sha256", String(64), ForeignKey("blobs.sha256"), nullable=True),
     Column("fetched_at", DateTime(timezone=True), nullable=False),
     Column("etag", String(512), nullable=True),
@@ -72,7 +98,8 @@ versions = Table(
     # "ok" or "quarantined" (suspected layout break: never compared, never alerted)
     Column("status", String(16), nullable=False, default="ok"),
     Column("status_reason", Text, nullable=True),
-    Column("processed_at", DateTime(timezone=True), nullable=True),  # diffed and enqueued
+    # diffed and enqueued; indexed: every process run looks for the versions without it
+    Column("processed_at", DateTime(timezone=True), nullable=True, index=True),
     # Set by a backfill (quiet | digest | normal); wins over the mode of the processing run,
     # so a regular run that picks a backfilled version up never alerts for it by accident.
     Column("alert_mode", String(8), nullable=True),
@@ -102,7 +129,7 @@ comparisons = Table(
     Column("baseline", Text, nullable=True),
     Column("substantive", Integer, nullable=False),
     Column("cosmetic", Integer, nullable=False),
-    Column("diff", JSON, nullable=False),
+    Column("diff", Json, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("old_version_id", "new_version_id", name="uq_comparison_pair"),
 )
@@ -117,9 +144,9 @@ changes = Table(
     Column("significance", String(16), nullable=False),
     Column("old_text", Text, nullable=True),
     Column("new_text", Text, nullable=True),
-    Column("inserted", JSON, nullable=False),
-    Column("deleted", JSON, nullable=False),
-    Column("themes", JSON, nullable=False),
+    Column("inserted", Json, nullable=False),
+    Column("deleted", Json, nullable=False),
+    Column("themes", Json, nullable=False),
 )
 
 http_cache = Table(
@@ -130,6 +157,18 @@ http_cache = Table(
     Column("last_modified", String(64), nullable=True),
     Column("content_sha256", String(64), nullable=True),
     Column("checked_at", DateTime(timezone=True), nullable=False),
+)
+
+robots_txt = Table(
+    "robots_txt",
+    metadata,
+    Column("origin", String(300), primary_key=True),  # scheme://host[:port]
+    # the file as served, or the rules its status stands for (401/403: all disallowed)
+    Column("rules", Text, nullable=False),
+    Column("etag", String(512), nullable=True),
+    Column("last_modified", String(64), nullable=True),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
 source_state = Table(
@@ -169,7 +208,7 @@ messages = Table(
     Column("channel", String(16), nullable=False),  # email | slack
     Column("recipient", String(320), nullable=False),
     Column("subject", Text, nullable=True),
-    Column("payload", JSON, nullable=False),
+    Column("payload", Json, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -27,26 +27,14 @@ from coalition_watch.links import (
     link_secret,
     read_token,
 )
-from coalition_watch.model import Alert, StatementRef
+from coalition_watch.model import Alert
+from coalition_watch.process import statement_ref
 from coalition_watch.render.view import AlertView, build_view, diff_from_json
 from coalition_watch.store import history
-from coalition_watch.store.repository import Store, StoredVersion
+from coalition_watch.store.repository import Store
 
 ALL_THEMES = "all"
 PAGE_PASSAGES = 500  # a reader of every theme: the page lists this many, then a count
-
-
-def _ref(version: StoredVersion) -> StatementRef:
-    doc = version.document
-    return StatementRef(
-        title=doc.title,
-        published=doc.published,
-        url=version.url,
-        source=version.source,
-        series=version.series,
-        language=doc.language,
-        version_id=version.id,
-    )
 
 
 def comparison_view(store: Store, granted: SharedComparison, every_theme: bool) -> AlertView | None:
@@ -59,8 +47,8 @@ def comparison_view(store: Store, granted: SharedComparison, every_theme: bool) 
     alert = Alert(
         kind="revised_statement" if summary.basis == "revision" else "new_statement",
         key=f"comparison:{summary.id}",
-        statement=_ref(new),
-        previous=_ref(old),
+        statement=statement_ref(new),
+        previous=statement_ref(old),
         basis="revision" if summary.basis == "revision" else "series",
         themes=sorted({t for c in diff.substantive for t in c.themes}),
         diff=diff,

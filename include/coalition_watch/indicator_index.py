@@ -1,0 +1,157 @@
+"""One pass over a passage finds the few indicators that can match it.
+
+A taxonomy has about 1,300 indicators; running each regex over every passage made
+classification most of the processing time. Each indicator is indexed here by an
+*anchor*: the first letters of its first word, folded so that every spelling its regex
+accepts (any case, ä/ae, ß/ss, -ise/-ize, an optional apostrophe) folds to the same
+anchor. A passage's words are folded the same way once; only the indicators whose anchor
+starts one of those words (or, for an open start such as `*finanzierung`, occurs anywhere
+in the folded passage) run their regex. Raw `re:` indicators have no anchor and always run.
+
+The hits are exactly those of running every indicator: a unit test checks it on every
+labelled sentence and both seed communiqués.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+ANCHOR_LENGTH = 3
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u201b\u2032`]")
+_PAIRS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "s"), ("ae", "a"), ("oe", "o"),
+          ("ue", "u"), ("ss", "s"), ("z", "s"))  # fmt: skip
+_WORD = re.compile(r"\w+")
+# A word as an anchor sees it: apostrophes inside do not end it (Da'esh), and it starts
+# where a regex boundary (?<!\w) allows a match to start.
+_ANCHOR_WORD = re.compile(r"(?<!\w)\w[\w'\u2018\u2019\u201b\u2032`]*")
+_PHRASE_WORDS = re.compile(r"[\s\-]+")
+_NAME_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}\Z")
+_ENDS_ENCE = re.compile(r"en[cs]e\Z")
+_NAME_LEAD = re.compile(r"\{[A-Z][A-Z0-9_]*\}")
+SUBSTRING_ANCHOR_LENGTH = 6  # an open start needs its whole core: use more of it
+
+
+def fold(text: str) -> str:
+    """Lower case with the spelling variants indicators accept collapsed into one."""
+    folded = _APOSTROPHES.sub("", text.lower())
+    for variant, plain in _PAIRS:
+        folded = folded.replace(variant, plain)
+    return folded
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    return fold(word)  # words repeat a great deal across the passages of a statement
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """Where an indicator can start: word prefixes, or a substring (open start)."""
+
+    prefixes: frozenset[str] = frozenset()
+    substrings: frozenset[str] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return not self.prefixes and not self.substrings
+
+
+ALWAYS = Anchors()  # no anchor: the indicator always runs
+
+
+def phrase_anchors(term: str, language: str, names: dict[str, Sequence[str]]) -> Anchors:
+    """Anchors of an indicator as written in themes.yaml (see themes.py for the syntax)."""
+    if term.startswith("re:"):
+        # A raw regex is anchored only when it starts with a name ({DAESH}...): each
+        # variant of a name starts at a word boundary.
+        lead = _NAME_LEAD.match(term[3:])
+        return phrase_anchors(lead.group(0), language, names) if lead else ALWAYS
+    words = [w for w in _PHRASE_WORDS.split(term) if w]
+    if not words:
+        return ALWAYS
+    first = words[0]
+    ref = _NAME_REF.fullmatch(first)
+    if ref:
+        found = [phrase_anchors(v, "any", {}) for v in names.get(ref.group(1), ())]
+        if not found or any(a.empty for a in found):
+            return ALWAYS
+        return Anchors(
+            frozenset().union(*(a.prefixes for a in found)),
+            frozenset().union(*(a.substrings for a in found)),
+        )
+    open_start = first.startswith("*")
+    core = first.strip("*")
+    head = _WORD.match(fold(core))
+    if head is None:
+        return ALWAYS
+    anchor = head.group(0)
+    if language in ("en", "any") and _ENDS_ENCE.search(core.lower()):
+        # defence/defense: the c/s near the end is free, so stop the anchor before it.
+        anchor = anchor[: len(fold(core)) - 2]
+    if not anchor:
+        return ALWAYS
+    if open_start:
+        return Anchors(substrings=frozenset([anchor[:SUBSTRING_ANCHOR_LENGTH]]))
+    return Anchors(prefixes=frozenset([anchor[:ANCHOR_LENGTH]]))
+
+
+class IndicatorIndex:
+    """The indicators of a set of themes, indexed by anchor, in their original order."""
+
+    def __init__(self, entries: Iterable[tuple[str, object, Anchors]]):
+        self._entries = list(entries)  # (theme id, indicator, anchors)
+        self._by_prefix: dict[str, list[int]] = {}
+        self._by_substring: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        for position, (_, _, anchors) in enumerate(self._entries):
+            if anchors.empty:
+                self._always.append(position)
+            for prefix in anchors.prefixes:
+                self._by_prefix.setdefault(prefix, []).append(position)
+            for substring in anchors.substrings:
+                self._by_substring.setdefault(substring, []).append(position)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def find(self, text: str) -> list[tuple[str, object, re.Match[str]]]:
+        """Every (theme id, indicator, match) in `text`, indicators in taxonomy order.
+
+        The same matches as `indicator.pattern.finditer(text)` for every indicator: a
+        word-anchored indicator is tried only where a word with its anchor starts (its
+        regex begins with a word boundary), an open-start or raw one over the whole text.
+        """
+        starts: dict[str, list[int]] = {}
+        for word in _ANCHOR_WORD.finditer(text):
+            folded = _fold_word(word.group(0))
+            for n in range(1, ANCHOR_LENGTH + 1):
+                if len(folded) >= n:
+                    starts.setdefault(folded[:n], []).append(word.start())
+        positions: dict[int, set[int]] = {}
+        for prefix in starts.keys() & self._by_prefix.keys():
+            for entry in self._by_prefix[prefix]:
+                positions.setdefault(entry, set()).update(starts[prefix])
+        scanned = set(self._always)
+        folded_text = fold(text) if self._by_substring else ""
+        for substring, entries in self._by_substring.items():
+            if substring in folded_text:
+                scanned.update(entries)
+        found = []
+        for entry in sorted(positions.keys() | scanned):
+            theme_id, indicator, _ = self._entries[entry]
+            pattern = indicator.pattern
+            if entry in scanned:
+                found.extend((theme_id, indicator, m) for m in pattern.finditer(text))
+                continue
+            end = 0
+            for position in sorted(positions[entry]):
+                if position < end:
+                    continue  # finditer resumes after a match
+                m = pattern.match(text, position)
+                if m:
+                    found.append((theme_id, indicator, m))
+                    end = m.end()
+        return found

@@ -114,9 +114,11 @@ def _poll_dag():
 
 
 def _write_sources(config: Path) -> None:
-    """The demo's sources.yaml, without retries: an outage is an outage at once."""
+    """The demo's sources.yaml, without retries (an outage is an outage at once), its
+    page re-read on every poll (so a layout break shows at the next poll)."""
     data = yaml.safe_load(DEMO_SOURCES.read_text())
     data["defaults"]["politeness"]["max_retries"] = 0
+    data["sources"][0]["recheck_hours"] = 1e-7  # its page is due again on every poll
     (config / "sources.yaml").write_text(yaml.safe_dump(data))
 
 

@@ -321,13 +321,13 @@ def growth(base: list[Document], rng: random.Random, sizes: tuple[int, ...], bef
     """Time per size and shape against difflib, and how time grows with the length."""
     print(
         "\nGrowth (one edited pair per size, CPU time, best of 5 runs;"
-        " difflib best of 3, once from 20k words):"
+        " difflib best of 5, once from 20k words):"
     )
     for shape in SHAPES:
         ours_rows, base_rows, before_rows = [], [], []
         for words in sizes:
             pair = make_pair(long_statement(base, words, rng, shape), rng)
-            runs = 3 if words < 20_000 else 1
+            runs = 5 if words < 20_000 else 1
             ours, base_time = _diff_time(pair), _difflib_time(pair, runs)
             actual = len(pair.old.text.split())
             ours_rows.append((actual, ours))

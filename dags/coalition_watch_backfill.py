@@ -16,7 +16,8 @@ meetings may be loaded in any order: the "previous meeting" links follow publica
 
 from __future__ import annotations
 
-import pendulum
+from datetime import UTC, datetime
+
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
 from coalition_watch import jobs
@@ -34,7 +35,7 @@ SERIES = jobs.series_choices()
     dag_id="coalition_watch_backfill",
     description="Load past meetings by URL, by source and date range, or from the replay archive",
     schedule=None,
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     max_active_runs=1,
     default_args=dag_defaults(retries=1),
     tags=["coalition-watch", "backfill"],

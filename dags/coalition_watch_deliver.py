@@ -10,7 +10,8 @@ Runs when processing queues messages, and every 10 minutes to retry transient fa
 
 from __future__ import annotations
 
-import pendulum
+from datetime import UTC, datetime
+
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 
 from coalition_watch import jobs
@@ -26,7 +27,7 @@ OUTBOX = Asset(name="coalition_watch_outbox", uri=OUTBOX_URI)
     schedule=AssetOrTimeSchedule(
         timetable=CronTriggerTimetable("*/10 * * * *", timezone="UTC"), assets=[OUTBOX]
     ),
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     default_args=dag_defaults(),

@@ -9,7 +9,8 @@ it twice for one day queues nothing new.
 
 from __future__ import annotations
 
-import pendulum
+from datetime import UTC, datetime
+
 from airflow.sdk import Asset, CronTriggerTimetable, dag, task
 
 from coalition_watch import jobs
@@ -25,7 +26,7 @@ OUTBOX = Asset(name="coalition_watch_outbox", uri=OUTBOX_URI)
     dag_id="coalition_watch_digest",
     description="Queue each digest subscriber's daily summary of the day's changes",
     schedule=CronTriggerTimetable("0 7 * * *", timezone=TIMEZONE),
-    start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),  # the timetable sets the local hour
     catchup=False,
     max_active_runs=1,
     default_args=dag_defaults(),
@@ -35,8 +36,7 @@ OUTBOX = Asset(name="coalition_watch_outbox", uri=OUTBOX_URI)
 def coalition_watch_digest():
     @task(task_id="queue_daily_digests", outlets=[OUTBOX])
     def queue_daily_digests(logical_date=None) -> int:
-        day = (logical_date or pendulum.now(TIMEZONE)).in_timezone(TIMEZONE).date()
-        return jobs.queue_digest(f"daily:{day.isoformat()}")
+        return jobs.queue_daily_digest(logical_date)
 
     queue_daily_digests()
 

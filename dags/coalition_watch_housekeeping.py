@@ -9,7 +9,8 @@ are never touched) and compacts the database.
 
 from __future__ import annotations
 
-import pendulum
+from datetime import UTC, datetime
+
 from airflow.sdk import dag, task
 
 from coalition_watch import jobs
@@ -20,7 +21,7 @@ from coalition_watch.incidents import dag_defaults
     dag_id="coalition_watch_housekeeping",
     description="Prune old raw page bodies and delivery ledger rows",
     schedule="30 3 * * *",
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     default_args=dag_defaults(),

@@ -15,9 +15,8 @@ are picked out, new or changed articles are fetched, extracted and stored as ver
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
 
 from coalition_watch import jobs
@@ -33,7 +32,7 @@ NEW_VERSIONS = Asset(name="coalition_watch_new_versions", uri=NEW_VERSIONS_URI)
     dag_id="coalition_watch_poll",
     description="Poll the official sources for new or changed statements and store every version",
     schedule=SCHEDULE,
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=timedelta(minutes=30),

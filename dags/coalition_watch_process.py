@@ -11,7 +11,8 @@ schedules `coalition_watch_deliver` through the **coalition-watch://store/outbox
 
 from __future__ import annotations
 
-import pendulum
+from datetime import UTC, datetime
+
 from airflow.sdk import Asset, dag, task
 
 from coalition_watch import jobs
@@ -26,7 +27,7 @@ OUTBOX = Asset(name="coalition_watch_outbox", uri=OUTBOX_URI)
     dag_id="coalition_watch_process",
     description="Diff new versions with the last version and meeting, tag themes, queue alerts",
     schedule=[NEW_VERSIONS],
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     max_active_runs=1,
     default_args=dag_defaults(),
     tags=["coalition-watch", "processing"],

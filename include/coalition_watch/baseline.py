@@ -22,11 +22,10 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from coalition_watch.config_files import config_path, read_yaml
+from coalition_watch.config_files import load_config, read_yaml
 from coalition_watch.errors import ConfigError
 from coalition_watch.store import StoredVersion
 
@@ -135,18 +134,7 @@ def _long_date(iso: str | None) -> str:
 
 def load_baseline_rules(path: str | Path | None = None) -> BaselineRules:
     """The rules from config/baseline.yaml (the deployment's, else the packaged one)."""
-    if path is None:
-        return _default()
-    return _read(Path(path))
-
-
-def _default() -> BaselineRules:
-    return _cached(config_path("baseline.yaml"))  # the deployment's file, else the packaged one
-
-
-@cache
-def _cached(path: Path) -> BaselineRules:
-    return _read(path)
+    return load_config("baseline.yaml", path, _read)
 
 
 def _read(path: Path) -> BaselineRules:

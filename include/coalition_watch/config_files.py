@@ -9,9 +9,10 @@ templates). Files are located when they are loaded, never at import.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -19,6 +20,7 @@ from coalition_watch.errors import ConfigError
 from coalition_watch.settings import current
 
 PACKAGED_CONFIG = Path(__file__).parent / "config"
+Loaded = TypeVar("Loaded")
 
 
 def config_path(name: str) -> Path:
@@ -27,6 +29,19 @@ def config_path(name: str) -> Path:
     if override is not None and (override / name).exists():
         return override / name
     return PACKAGED_CONFIG / name
+
+
+def load_config(name: str, path: Path | str | None, build: Callable[[Path], Loaded]) -> Loaded:
+    """`build(path)`; without a path, `build` of the deployment's or packaged file `name`,
+    built once per file (a deployment switching COALITION_WATCH_CONFIG_DIR gets its own)."""
+    if path is not None:
+        return build(Path(path))
+    return _built_once(build, config_path(name))
+
+
+@cache
+def _built_once(build: Callable[[Path], Loaded], path: Path) -> Loaded:
+    return build(path)
 
 
 def read_yaml(path: Path | str) -> Any:

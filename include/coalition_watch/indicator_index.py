@@ -26,12 +26,14 @@ _PAIRS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "s"), ("ae", "a"), ("oe"
 _WORD = re.compile(r"\w+")
 # A word as an anchor sees it: apostrophes inside do not end it (Da'esh), and it starts
 # where a regex boundary (?<!\w) allows a match to start.
-_ANCHOR_WORD = re.compile(r"(?<!\w)\w[\w'\u2018\u2019\u201b\u2032`]*")
+# Zero-width, so a word start after an inner apostrophe (the "esh" of Da'esh) counts too.
+_ANCHOR_WORD = re.compile(r"(?<!\w)(?=(\w[\w'\u2018\u2019\u201b\u2032`]*))")
 _PHRASE_WORDS = re.compile(r"[\s\-]+")
 _NAME_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}\Z")
 _ENDS_ENCE = re.compile(r"en[cs]e\Z")
 _NAME_LEAD = re.compile(r"\{[A-Z][A-Z0-9_]*\}")
 SUBSTRING_ANCHOR_LENGTH = 6  # an open start needs its whole core: use more of it
+_LOOKBEHINDS = re.compile(r"\A(?:\(\?<[!=][^()]*\))+")
 
 
 def fold(text: str) -> str:
@@ -62,13 +64,93 @@ class Anchors:
 ALWAYS = Anchors()  # no anchor: the indicator always runs
 
 
+def _raw_anchors(source: str, language: str, names: dict[str, Sequence[str]]) -> Anchors:
+    """Anchors of a raw regex, when its start is plain enough to read them.
+
+    Two forms are read: a name first (`{DAESH}...`: each variant starts at a word
+    boundary), and `\\b` then a word or a group of alternative words, after optional
+    lookbehinds (`(?<!non-)\\bmilitar...`, `\\b(?:camps?|prisons?)...`). Anything else,
+    or anything doubtful (a top-level `|`, an optional first letter or group), always runs.
+    """
+    lead = _NAME_LEAD.match(source)
+    if lead:
+        return phrase_anchors(lead.group(0), language, names)
+    rest = _LOOKBEHINDS.sub("", source, count=1)
+    if not rest.startswith("\\b") or _top_level_alternatives(rest) != [rest]:
+        return ALWAYS
+    rest = rest[2:]
+    alternatives = [rest]
+    if rest.startswith("(?:"):
+        end = _closing(rest, 0)
+        if end is None or rest[end + 1 : end + 2] in ("?", "*", "{"):
+            return ALWAYS
+        alternatives = _top_level_alternatives(rest[3:end])
+    prefixes = set()
+    for alternative in alternatives:
+        letters = _leading_letters(alternative)
+        if not letters:
+            return ALWAYS
+        prefixes.add(fold(letters)[:ANCHOR_LENGTH])
+    return Anchors(prefixes=frozenset(prefixes))
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Index of the parenthesis closing the one at `start`, or None."""
+    depth, i = 0, start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _top_level_alternatives(text: str) -> list[str]:
+    """`text` split at the `|` outside any group."""
+    parts, depth, current, i = [], 0, "", 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            current += text[i : i + 2]
+            i += 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        if char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+        i += 1
+    return [*parts, current]
+
+
+def _leading_letters(alternative: str) -> str:
+    """The letters an alternative surely starts with: up to the first special
+    character, and never a letter made optional by ?, * or {0,...}."""
+    letters = ""
+    for i, char in enumerate(alternative):
+        if not char.isalpha():
+            break
+        if alternative[i + 1 : i + 2] in ("?", "*", "{"):
+            break
+        letters += char
+    return letters
+
+
 def phrase_anchors(term: str, language: str, names: dict[str, Sequence[str]]) -> Anchors:
     """Anchors of an indicator as written in themes.yaml (see themes.py for the syntax)."""
     if term.startswith("re:"):
-        # A raw regex is anchored only when it starts with a name ({DAESH}...): each
-        # variant of a name starts at a word boundary.
-        lead = _NAME_LEAD.match(term[3:])
-        return phrase_anchors(lead.group(0), language, names) if lead else ALWAYS
+        return _raw_anchors(term[3:], language, names)
     words = [w for w in _PHRASE_WORDS.split(term) if w]
     if not words:
         return ALWAYS
@@ -124,16 +206,16 @@ class IndicatorIndex:
         word-anchored indicator is tried only where a word with its anchor starts (its
         regex begins with a word boundary), an open-start or raw one over the whole text.
         """
-        starts: dict[str, list[int]] = {}
+        by_prefix = self._by_prefix
+        positions: dict[int, list[int]] = {}  # entry -> word starts, ascending
         for word in _ANCHOR_WORD.finditer(text):
-            folded = _fold_word(word.group(0))
-            for n in range(1, ANCHOR_LENGTH + 1):
-                if len(folded) >= n:
-                    starts.setdefault(folded[:n], []).append(word.start())
-        positions: dict[int, set[int]] = {}
-        for prefix in starts.keys() & self._by_prefix.keys():
-            for entry in self._by_prefix[prefix]:
-                positions.setdefault(entry, set()).update(starts[prefix])
+            folded = _fold_word(word.group(1))
+            start = word.start()
+            for n in range(1, min(len(folded), ANCHOR_LENGTH) + 1):
+                for entry in by_prefix.get(folded[:n], ()):
+                    starts = positions.setdefault(entry, [])
+                    if not starts or starts[-1] != start:  # two prefixes of one word
+                        starts.append(start)
         scanned = set(self._always)
         folded_text = fold(text) if self._by_substring else ""
         for substring, entries in self._by_substring.items():
@@ -147,7 +229,7 @@ class IndicatorIndex:
                 found.extend((theme_id, indicator, m) for m in pattern.finditer(text))
                 continue
             end = 0
-            for position in sorted(positions[entry]):
+            for position in positions[entry]:
                 if position < end:
                     continue  # finditer resumes after a match
                 m = pattern.match(text, position)

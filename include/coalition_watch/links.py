@@ -57,48 +57,14 @@ class LinkRejected(Exception):
 
 def link_secret() -> str | None:
     """The signing key from the environment or Airflow (see the module docstring)."""
-    secret = current().link_secret or _airflow_secret()
+    from coalition_watch.deliver.transports import airflow_secret  # the Airflow adapter
+
+    secret = current().link_secret or airflow_secret(SECRET_VARIABLE, SECRET_CONNECTION)
     if secret and len(secret) < MIN_LINK_SECRET_LENGTH:
         raise ConfigError(
             SECRET_VARIABLE, None, f"the link secret needs {MIN_LINK_SECRET_LENGTH}+ characters"
         )
     return secret or None
-
-
-def _airflow_secret() -> str | None:
-    try:
-        from airflow.models.connection import Connection
-        from airflow.models.variable import Variable
-    except ImportError:
-        return None
-    # Airflow logs a traceback for each secrets backend that cannot answer (a metadata
-    # database without tables, say); here that only means "no secret there".
-    quiet = (
-        logging.getLogger("airflow.models.variable"),
-        logging.getLogger("airflow.models.connection"),
-    )
-    levels = [logger.level for logger in quiet]
-    for logger in quiet:
-        logger.setLevel(logging.CRITICAL)
-    try:
-        return _first_answer(
-            lambda: Variable.get(SECRET_VARIABLE, default_var=None),
-            lambda: Connection.get_connection_from_secrets(SECRET_CONNECTION).password,
-        )
-    finally:
-        for logger, level in zip(quiet, levels, strict=True):
-            logger.setLevel(level)
-
-
-def _first_answer(*lookups: Callable[[], str | None]) -> str | None:
-    for lookup in lookups:
-        try:
-            value = lookup()
-        except Exception:  # no metadata database, no such variable or connection
-            continue
-        if value:
-            return str(value)
-    return None
 
 
 def link_days() -> int:

@@ -27,7 +27,7 @@ from coalition_watch.classify import Classifier
 from coalition_watch.deliver import enqueue_alert, enqueue_operator_alert
 from coalition_watch.diff import diff_documents
 from coalition_watch.identity import SAME_STATEMENT_THRESHOLD, same_statement
-from coalition_watch.model import Alert, Diff, StatementRef, ThemedParagraph
+from coalition_watch.model import Alert, Diff, ThemedParagraph
 from coalition_watch.repair import damaged_paragraphs
 from coalition_watch.store import Store, StoredVersion
 
@@ -89,19 +89,6 @@ def _progress(version: StoredVersion, report: ProcessReport, before: tuple) -> s
 
 def _short(title: str, limit: int = 70) -> str:
     return repr(title) if len(title) <= limit else repr(title[: limit - 1] + "…")
-
-
-def statement_ref(version: StoredVersion) -> StatementRef:
-    doc = version.document
-    return StatementRef(
-        title=doc.title,
-        published=doc.published,
-        url=version.url,
-        source=version.source,
-        series=version.series,
-        language=doc.language,
-        version_id=version.id,
-    )
 
 
 def classify_diff(diff: Diff, classifier: Classifier) -> None:
@@ -322,9 +309,9 @@ class Processor:
         alert = Alert(
             kind=kind,
             key=key,
-            statement=statement_ref(version),
+            statement=version.ref(),
             themes=themes,
-            previous=statement_ref(previous) if previous else None,
+            previous=previous.ref() if previous else None,
             basis=basis,
             diff=diff,
             link=self._link(comparison_id, version),

@@ -1,6 +1,6 @@
 """Who is told about what: subscribers, the operators, and the delivery settings.
 
-`subscriptions.yaml` (path from COALITION_WATCH_SUBSCRIPTIONS, else the packaged default)::
+`subscriptions.yaml` (the deployment's, in COALITION_WATCH_CONFIG_DIR, else the packaged one)::
 
     delivery:                       # optional
       email_conn_id: smtp_default   # Airflow connection ids

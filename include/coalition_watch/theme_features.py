@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 # A word with its inner apostrophes (ISIS's, Da'esh), which `normal` then drops.
 _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*")
@@ -43,16 +44,18 @@ def normal(word: str) -> str:
     return word.lower().translate(_SPELLING)
 
 
-def word_features(word: str) -> list[str]:
-    """The features one word contributes on its own: itself and its letter groups."""
+@lru_cache(maxsize=1 << 16)
+def word_features(word: str) -> tuple[str, ...]:
+    """The features one word contributes on its own: itself and its letter groups.
+    (Remembered: a statement repeats its words.)"""
     if word in FUNCTION_WORDS:
-        return []
+        return ()
     feats = [f"w:{word}"]
     if len(word) >= 4:
         padded = f"<{word}>"
         for size in CHAR_SIZES:
             feats += [f"c:{padded[i : i + size]}" for i in range(len(padded) - size + 1)]
-    return feats
+    return tuple(feats)
 
 
 def features(text: str) -> dict[str, float]:

@@ -142,12 +142,15 @@ def test_one_huge_passage_is_cut_inside_the_section_limit_without_breaking_entit
             assert not block["text"]["text"].rstrip(" …").endswith(("&", "&amp", "&am"))
 
 
-def test_a_digest_of_thirty_statements_fits_in_fifty_blocks_with_each_link():
+def test_a_digest_of_thirty_statements_fits_with_every_readers_passage_in_the_thread():
     digest = Digest(period="2026-11-23", alerts=[seed_alert(key=f"c:{i}") for i in range(30)])
     payload = render_slack(digest, DESK)
-    assert len(payload["blocks"]) <= 50
-    assert "More statements than one message holds" in all_text(payload)
-    assert limit_problems(payload) == []
+    assert len(payload["blocks"]) <= 50 and limit_problems(payload) == []
+    assert "14 more statements: see the thread" in all_text(payload)
+    # Each statement's iraq passages (4 of its 5 changes), none dropped.
+    replies = payload["thread"]
+    passages = [b for r in replies for b in r["blocks"] if "• _" in str(b.get("text", ""))]
+    assert len(replies) == 30 and len(passages) == 120
 
 
 def test_operator_notice_and_cli_render():

@@ -166,37 +166,24 @@ def _enqueue(
         payload = render_slack(
             item, subscriber, max_passages=settings.slack_passages, template_dir=template_dir
         )
-    return _store(store, mid, event, template, channel, recipient, subject_for(item), payload)
+    message = rows.NewMessage(mid, event, template, channel, recipient, subject_for(item), payload)
+    return _store(store, message)
 
 
-def _store(store, mid, event, template, channel, recipient, subject, payload) -> int:
+def _store(store: Store, message: rows.NewMessage) -> int:
     """Store a rendered message and its ledger row; the deliveries newly queued (0 or 1)."""
-    new = rows.store_message(
-        store,
-        message_id=mid,
-        event=event,
-        template=template,
-        channel=channel,
-        recipient=recipient,
-        subject=subject,
-        payload=payload,
-        status="pending" if channel == DIGEST_CHANNEL else "queued",
-    )
-    return 1 if new and channel != DIGEST_CHANNEL else 0
+    held = message.channel == DIGEST_CHANNEL  # waits for a digest: nothing to send yet
+    new = rows.store_message(store, message, status="pending" if held else "queued")
+    return 1 if new and not held else 0
 
 
 def _hold_for_digest(store: Store, alert: Alert, subscriber: Subscriber) -> None:
     mid = message_id(alert.key, "digest_item", DIGEST_CHANNEL, subscriber.id)
-    _store(
-        store,
-        mid,
-        alert.key,
-        "digest_item",
-        DIGEST_CHANNEL,
-        subscriber.id,
-        subject_for(alert),
-        {"alert": alert_to_json(alert)},
+    payload = {"alert": alert_to_json(alert)}
+    item = rows.NewMessage(
+        mid, alert.key, "digest_item", DIGEST_CHANNEL, subscriber.id, subject_for(alert), payload
     )
+    _store(store, item)
 
 
 def _pending_items(store: Store, subscriber_id: str) -> list[tuple[str, Alert]]:

@@ -1,13 +1,17 @@
 """Senders: email through Airflow's SmtpHook, Slack through SlackHook (slack-sdk underneath).
 
-Airflow is imported inside the methods, so `import coalition_watch.deliver` stays
-Airflow-free. Each transport maps its library's failures to TransientDeliveryError
-(retry later) or PermanentDeliveryError (record, alert the operators) in one place.
+This is the one module of the package that reaches Airflow (its hooks, connections and
+variables); Airflow is imported inside the functions, so `import coalition_watch` stays
+Airflow-free (tests/test_architecture.py holds the line). Each transport maps its
+library's failures to TransientDeliveryError (retry later) or PermanentDeliveryError
+(record, alert the operators) in one place.
 """
 
 from __future__ import annotations
 
+import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import message_from_string
 from email import policy as email_policy
@@ -44,6 +48,44 @@ class Transport(Protocol):
     def find_sent(self, message: Outgoing) -> str | None:
         """The platform id if `message` is known to be delivered already, else None."""
         ...
+
+
+def airflow_secret(variable: str, connection: str) -> str | None:
+    """The Airflow Variable `variable` (secrets backends, database, AIRFLOW_VAR_*), else the
+    password of the connection `connection`; None where Airflow has neither (or is absent)."""
+    try:
+        from airflow.models.connection import Connection
+        from airflow.models.variable import Variable
+    except ImportError:
+        return None
+    # Airflow logs a traceback for each secrets backend that cannot answer (a metadata
+    # database without tables, say); here that only means "no secret there".
+    quiet = (
+        logging.getLogger("airflow.models.variable"),
+        logging.getLogger("airflow.models.connection"),
+    )
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        return _first_answer(
+            lambda: Variable.get(variable, default_var=None),
+            lambda: Connection.get_connection_from_secrets(connection).password,
+        )
+    finally:
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _first_answer(*lookups: Callable[[], str | None]) -> str | None:
+    for lookup in lookups:
+        try:
+            value = lookup()
+        except Exception:  # no metadata database, no such variable or connection
+            continue
+        if value:
+            return str(value)
+    return None
 
 
 class SmtpTransport:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from coalition_watch.config_files import config_path, read_yaml
+from coalition_watch.config_files import load_config, read_yaml
 from coalition_watch.diff.acronyms import collapse_bracketed_expansions
 from coalition_watch.diff.dates import mark_days
 from coalition_watch.diff.tokens import (
@@ -188,13 +187,10 @@ class Equivalences:
 
 def load_equivalences(path: str | Path | None = None) -> Equivalences:
     """Read the rules (the packaged config/equivalences.yaml by default)."""
-    if path is None:  # the deployment's config dir, else packaged
-        return _cached(config_path("equivalences.yaml"))
-    return _build(str(path), read_yaml(path))
+    return load_config("equivalences.yaml", path, _read)
 
 
-@cache
-def _cached(path: Path) -> Equivalences:
+def _read(path: Path) -> Equivalences:
     return _build(str(path), read_yaml(path))
 
 

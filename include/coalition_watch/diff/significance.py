@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from coalition_watch.config_files import config_path, read_yaml
+from coalition_watch.config_files import load_config, read_yaml
 from coalition_watch.diff.tone import ToneLexicon, load_tone_lexicon, words_of
 from coalition_watch.errors import ConfigError
 from coalition_watch.model import Change, Document
@@ -253,18 +253,7 @@ _KEYS = {"weights", "caps", "common_names", "salient_terms", "voice", "irregular
 
 def load_significance(path: str | Path | None = None) -> SignificanceRules:
     """The rules from config/significance.yaml (the deployment's, else the packaged one)."""
-    if path is None:
-        return _default()
-    return _read(Path(path))
-
-
-def _default() -> SignificanceRules:
-    return _cached(config_path("significance.yaml"))  # the deployment's file, else the packaged one
-
-
-@cache
-def _cached(path: Path) -> SignificanceRules:
-    return _read(path)
+    return load_config("significance.yaml", path, _read)
 
 
 def _read(path: Path) -> SignificanceRules:

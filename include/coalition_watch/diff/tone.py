@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from coalition_watch.config_files import config_path, read_yaml
+from coalition_watch.config_files import load_config, read_yaml
 from coalition_watch.errors import ConfigError
 from coalition_watch.model import Change
 
@@ -198,18 +197,7 @@ def _term_spec(name: str, where: str, value) -> tuple[int, list[str]]:
 
 def load_tone_lexicon(path: str | Path | None = None) -> ToneLexicon:
     """The lexicon from config/tone.yaml (the deployment's, else the packaged one)."""
-    if path is None:
-        return _default()
-    return _read(Path(path))
-
-
-def _default() -> ToneLexicon:
-    return _cached(config_path("tone.yaml"))  # the deployment's file, else the packaged one
-
-
-@cache
-def _cached(path: Path) -> ToneLexicon:
-    return _read(path)
+    return load_config("tone.yaml", path, _read)
 
 
 def _read(path: Path) -> ToneLexicon:

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from coalition_watch.errors import ExtractionError
 from coalition_watch.extract.dates import parse_date
-from coalition_watch.extract.engine import body_texts, clean_paragraphs, published, read_page
+from coalition_watch.extract.engine import body_texts, clean_paragraphs, read_page
 from coalition_watch.extract.language import declared_language
 from coalition_watch.extract.profiles import catalogue
 from coalition_watch.json_input import JsonInputError, parse_json
@@ -28,14 +28,7 @@ KIND = "gov_uk"
 def extract(html: str | bytes, *, where: str, url: str | None = None) -> Document:
     page = read_page(html, catalogue().kinds[KIND], where)
     doc_type = page.doc_type.replace("_", " ").capitalize() if page.doc_type else None
-    return Document(
-        title=page.title,
-        paragraphs=tuple(page.paragraphs),
-        published=published(page),
-        language=page.language,
-        url=url,
-        doc_type=doc_type,
-    )
+    return page.document(url=url, doc_type=doc_type)
 
 
 def extract_content_item(item: Mapping[str, Any] | str | bytes, *, where: str) -> Document:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import soupsieve
 
-from coalition_watch.config_files import config_path, read_yaml
+from coalition_watch.config_files import load_config, read_yaml
 from coalition_watch.errors import ConfigError
 
 _LIST_KEYS = (
@@ -201,12 +200,7 @@ def _patterns(section: Mapping[str, Any], key: str, file: str) -> tuple[re.Patte
 
 def catalogue() -> Catalogue:
     """The selectors in use (checked once per file)."""
-    return _cached_catalogue(config_path("selectors.yaml"))
-
-
-@cache
-def _cached_catalogue(path: Path) -> Catalogue:
-    return load_catalogue(path)
+    return load_config("selectors.yaml", None, load_catalogue)
 
 
 def load_catalogue(path: Path) -> Catalogue:

@@ -9,7 +9,7 @@ writes the rows, each change in its own transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +19,19 @@ from sqlalchemy.exc import IntegrityError
 
 from coalition_watch.store import schema as t
 from coalition_watch.store.repository import Store, now
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A rendered message about to be stored (its `id`: see deliver.outbox.message_id)."""
+
+    id: str
+    event: str
+    template: str
+    channel: str
+    recipient: str
+    subject: str | None
+    payload: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -43,43 +56,21 @@ def delivery_exists(store: Store, message_id: str, recipient: str, channel: str)
         return _delivery_exists(conn, message_id, recipient, channel)
 
 
-def store_message(
-    store: Store,
-    *,
-    message_id: str,
-    event: str,
-    template: str,
-    channel: str,
-    recipient: str,
-    subject: str | None,
-    payload: dict[str, Any],
-    status: str,
-) -> bool:
+def store_message(store: Store, message: NewMessage, *, status: str) -> bool:
     """Store the message (once) and its ledger row; False when the row was there already."""
     stamp = now()
     try:
         with store.begin() as conn:
-            known = select(t.messages.c.id).where(t.messages.c.id == message_id)
+            known = select(t.messages.c.id).where(t.messages.c.id == message.id)
             if not conn.execute(known).first():
-                conn.execute(
-                    insert(t.messages).values(
-                        id=message_id,
-                        event=event,
-                        template=template,
-                        channel=channel,
-                        recipient=recipient,
-                        subject=subject,
-                        payload=payload,
-                        created_at=stamp,
-                    )
-                )
-            if _delivery_exists(conn, message_id, recipient, channel):
+                conn.execute(insert(t.messages).values(**asdict(message), created_at=stamp))
+            if _delivery_exists(conn, message.id, message.recipient, message.channel):
                 return False
             conn.execute(
                 insert(t.deliveries).values(
-                    message_id=message_id,
-                    recipient=recipient,
-                    channel=channel,
+                    message_id=message.id,
+                    recipient=message.recipient,
+                    channel=message.channel,
                     status=status,
                     attempts=0,
                     updated_at=stamp,

@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL, Connection, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
 
 from coalition_watch.errors import BadInput, MissingBlob, StoreError, StoreUnavailable
-from coalition_watch.model import Diff, Document
+from coalition_watch.model import Diff, Document, StatementRef
 from coalition_watch.normalize import fold
 from coalition_watch.robots import RobotsRules
 from coalition_watch.settings import current
@@ -60,6 +60,19 @@ class StoredVersion:
     @property
     def published(self) -> str | None:
         return self.document.published
+
+    def ref(self) -> StatementRef:
+        """What a message or a page says about this version's statement."""
+        doc = self.document
+        return StatementRef(
+            title=doc.title,
+            published=doc.published,
+            url=self.url,
+            source=self.source,
+            series=self.series,
+            language=doc.language,
+            version_id=self.id,
+        )
 
 
 def open_store(url: str | None = None) -> Store:

@@ -28,7 +28,6 @@ from coalition_watch.links import (
     read_token,
 )
 from coalition_watch.model import Alert
-from coalition_watch.process import statement_ref
 from coalition_watch.render.view import AlertView, build_view, diff_from_json
 from coalition_watch.store import history
 from coalition_watch.store.repository import Store
@@ -47,8 +46,8 @@ def comparison_view(store: Store, granted: SharedComparison, every_theme: bool) 
     alert = Alert(
         kind="revised_statement" if summary.basis == "revision" else "new_statement",
         key=f"comparison:{summary.id}",
-        statement=statement_ref(new),
-        previous=statement_ref(old),
+        statement=new.ref(),
+        previous=old.ref(),
         basis="revision" if summary.basis == "revision" else "series",
         themes=sorted({t for c in diff.substantive for t in c.themes}),
         diff=diff,

@@ -270,7 +270,7 @@ def create_app(
             old=old,
             new=new,
             comparison=comparison,
-            rows=diff_rows(diff, significance, theme),
+            rows=diff_rows(diff, None if significance == "all" else significance, theme),
             colors=theme_colors(all_themes),
             themes=all_themes,
             significance=significance,
@@ -291,7 +291,8 @@ def create_app(
     def comparison(
         request: Request,
         comparison_id: int,
-        significance: str | None = Query(None, pattern="^(substantive|cosmetic)$"),
+        # substantive by default: cosmetic changes are what a reader skips first
+        significance: str = Query("substantive", pattern="^(substantive|cosmetic|all)$"),
         theme: str | None = None,
     ) -> HTMLResponse:
         summary = history.comparison_summary(services.store, known_id("comparison", comparison_id))
@@ -308,7 +309,8 @@ def create_app(
         request: Request,
         old: int,
         new: int,
-        significance: str | None = Query(None, pattern="^(substantive|cosmetic)$"),
+        # substantive by default: cosmetic changes are what a reader skips first
+        significance: str = Query("substantive", pattern="^(substantive|cosmetic|all)$"),
         theme: str | None = None,
     ) -> Response:
         if old == new:
@@ -319,7 +321,11 @@ def create_app(
         stored = history.comparison_for_pair(services.store, old, new)
         if stored is not None:
             url = request.url_for("comparison", comparison_id=stored).path
-            filters = {"significance": significance, "theme": theme}
+            # the default (substantive) needs no query string
+            filters = {
+                "significance": significance != "substantive" and significance,
+                "theme": theme,
+            }
             query = urlencode({k: v for k, v in filters.items() if v})
             return RedirectResponse(url + ("?" + query if query else ""), status_code=303)
         differ, reason = services.differ()

@@ -10,7 +10,7 @@ from coalition_watch.ui.colors import theme_colors
 from coalition_watch.ui.shares import MeetingShares
 
 WIDTH, HEIGHT = 960, 380
-LEFT, RIGHT, TOP, BOTTOM = 56, 220, 20, 80  # room for axis labels and the legend
+LEFT, RIGHT, TOP, BOTTOM = 84, 220, 20, 80  # room for axis labels and the legend
 DEFAULT_THEMES = 5  # lines drawn unless the operator picks others: more are a tangle
 MAX_DATE_LABELS = 12  # beyond this, every n-th meeting is labelled (all keep a tooltip)
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -3,8 +3,9 @@
 A message is a chat.postMessage payload; when the reader's passages do not fit in one
 message (more than `delivery.slack_passages`), the message keeps At a glance and one
 line per theme, and the passages go into a thread, one reply per theme (a theme too
-long for one reply takes several), each reply in an attachment with the theme's colour. The replies wait under the payload's `thread` key;
-the transport posts them with the parent's `thread_ts`.
+long for one reply takes several), each reply in an attachment with the theme's colour.
+The replies wait under the payload's `thread` key; the transport posts them with the
+parent's `thread_ts`.
 
 Limits (api.slack.com/reference/block-kit): 50 blocks per message, 3000 characters in a
 section's text, 150 in a header, 10 context elements. Statement text is untrusted: every

@@ -282,6 +282,29 @@ class Store:
         with self.engine.connect() as conn:
             return [(row.url, row.language) for row in conn.execute(query)]
 
+    def quarantined_publications(self, source: str) -> list[tuple[str, str | None]]:
+        """(url, language) of the source's publications whose newest version is
+        quarantined: re-read on every poll until they extract well again."""
+        later = t.versions.alias("later")
+        newest = (
+            select(func.max(later.c.id))
+            .where(later.c.publication_id == t.publications.c.id)
+            .correlate(t.publications)
+            .scalar_subquery()
+        )
+        query = (
+            select(t.publications.c.url, t.publications.c.language)
+            .join(t.versions, t.versions.c.publication_id == t.publications.c.id)
+            .where(
+                t.publications.c.source == source,
+                t.versions.c.id == newest,
+                t.versions.c.status == "quarantined",
+            )
+            .order_by(t.publications.c.url)
+        )
+        with self.engine.connect() as conn:
+            return [(row.url, row.language) for row in conn.execute(query)]
+
     # -- robots.txt -------------------------------------------------------------------------
     def robots(self, origin: str) -> RobotsRules | None:
         with self.engine.connect() as conn:

@@ -42,21 +42,22 @@ def allowed_when(check: Check) -> Depends:
     return Depends(authorise)
 
 
+def may_read_statements(auth: BaseAuthManager, user) -> bool:
+    return auth.is_authorized_dag(method="GET", details=DagDetails(id=STATEMENTS_DAG), user=user)
+
+
+def may_read_recipients(auth: BaseAuthManager, user) -> bool:
+    return auth.is_authorized_connection(method="GET", details=ConnectionDetails(), user=user)
+
+
+def sees_recipients(user: GetUserDep) -> bool:
+    return may_read_recipients(get_auth_manager(), user)
+
+
 AIRFLOW_ACCESS = AccessPolicy(
-    statements=[
-        allowed_when(
-            lambda auth, user: auth.is_authorized_dag(
-                method="GET", details=DagDetails(id=STATEMENTS_DAG), user=user
-            )
-        )
-    ],
-    recipients=[
-        allowed_when(
-            lambda auth, user: auth.is_authorized_connection(
-                method="GET", details=ConnectionDetails(), user=user
-            )
-        )
-    ],
+    statements=[allowed_when(may_read_statements)],
+    recipients=[allowed_when(may_read_recipients)],
+    sees_recipients=sees_recipients,
 )
 
 app = create_app(access=AIRFLOW_ACCESS)

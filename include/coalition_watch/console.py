@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from coalition_watch.labels import theme_label
 from coalition_watch.model import Change, Diff
 
 _RESET, _RED, _GREEN, _DIM, _BOLD = "\033[0m", "\033[31m", "\033[32m", "\033[2m", "\033[1m"
@@ -25,7 +26,7 @@ def _mark(text: str, spans: list[str], colour: str, sign: str, color: bool) -> s
 
 
 def format_change(change: Change, color: bool = False) -> str:
-    themes = f"  themes: {', '.join(change.themes)}" if change.themes else ""
+    themes = f"  themes: {', '.join(map(theme_label, change.themes))}" if change.themes else ""
     score = f"  score {change.score:g}" if change.significance == "substantive" else ""
     tone = f"  tone: {change.tone['shift']}" if change.tone else ""
     head = f"{change.kind.upper()} ({change.significance}){score}{tone}{themes}"

@@ -129,6 +129,9 @@ def test_each_role_sees_what_airflow_authorises(api_server, tokens, role):
     assert statements == {EXPECTED[role]["statements"]}
     ledger = api_server.get(LEDGER, headers=headers)
     assert ledger.status_code == EXPECTED[role]["ledger"]
+    if statements == {200}:  # the statement page links the ledger only for those it admits
+        page = api_server.get("/coalition-watch/statements/1", headers=headers).text
+        assert ("delivery ledger" in page) == (ledger.status_code == 200)
     if ledger.status_code == 200:
         assert "Delivery ledger" in ledger.text
     else:

@@ -194,6 +194,7 @@ def _what_changed(store, comparison_ids: list[int]) -> list[str]:
     """Two lines per new comparison: the counts a reader wants first."""
     from collections import Counter
 
+    from coalition_watch.labels import theme_label
     from coalition_watch.render.view import long_date
 
     lines = []
@@ -209,7 +210,9 @@ def _what_changed(store, comparison_ids: list[int]) -> list[str]:
             f"{len(substantive)} substantive change(s): "
             + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
         )
-        lines.append("      by theme: " + ", ".join(f"{t} {n}" for t, n in themes.most_common()))
+        lines.append(
+            "      by theme: " + ", ".join(f"{theme_label(t)} {n}" for t, n in themes.most_common())
+        )
     return lines
 
 

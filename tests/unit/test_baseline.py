@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import itertools
 import json
 from datetime import UTC, datetime
@@ -114,8 +116,8 @@ def record(store, document, url, source):
 def series_comparisons(store):
     with store.begin() as conn:
         rows = conn.execute(
-            select(t.comparisons.c.old_version_id, t.comparisons.c.new_version_id,
-                   t.comparisons.c.baseline, t.comparisons.c.diff)
+            select(t.comparisons.c.id, t.comparisons.c.old_version_id,
+                   t.comparisons.c.new_version_id, t.comparisons.c.baseline, t.comparisons.c.diff)
             .where(t.comparisons.c.basis == "series").order_by(t.comparisons.c.id)
         ).all()  # fmt: skip
     return rows
@@ -139,3 +141,51 @@ def test_a_late_full_text_re_links_the_newer_meeting_by_the_rule(store, classifi
     )
     diff = last.diff if isinstance(last.diff, dict) else json.loads(last.diff)
     assert diff["baseline"] == last.baseline  # the JSON says it too
+
+
+def test_the_message_says_which_text_and_why(store, classifier) -> None:
+    from coalition_watch.subscriptions import Subscriber
+
+    run = Processor(store, classifier, [Subscriber(id="all", email="all@example.org")]).run
+    record(store, doc("old"), AA + "2347076", "aa-en")
+    run("quiet")
+    record(store, doc("new"), AA + "2451466", "aa-en")
+    run("normal")
+    [row] = series_comparisons(store)
+    with store.begin() as conn:
+        [payload] = conn.execute(
+            select(t.messages.c.payload).where(t.messages.c.event == f"comparison:{row.id}")
+        ).scalars()
+    mail = email.message_from_string(payload["mime"], policy=email.policy.default)
+    text = " ".join(mail.get_body(preferencelist=("plain",)).get_content().split())
+    assert row.baseline == "compared with the Federal Foreign Office's text of 4 June 2020"
+    assert row.baseline in text
+
+
+def test_a_version_still_damaged_after_repair_goes_to_operators_not_readers(
+    store, classifier
+) -> None:
+    from coalition_watch.subscriptions import Subscriber
+
+    run = Processor(store, classifier, [Subscriber(id="all", email="all@example.org")]).run
+    damaged = list(SEEDS["old"]["paragraphs"])
+    damaged[0] = damaged[0].replace("’", "\ufffd")
+    version = record(store, doc("old", paragraphs=damaged), AA + "2347076", "aa-en")
+    run("normal")
+    with store.begin() as conn:
+        events = [r[0] for r in conn.execute(select(t.messages.c.event))]
+    assert f"operator:encoding-damage:{version.id}" in events
+    assert not [e for e in events if not e.startswith("operator:")]
+
+
+def test_a_recomputed_diff_keeps_the_reason_its_baseline_was_chosen(store) -> None:
+    from coalition_watch.diff import diff_documents
+
+    old = record(store, doc("old"), AA + "2347076", "aa-en")
+    new = record(store, doc("new"), AA + "2451466", "aa-en")
+    diff = diff_documents(doc("old"), doc("new"))
+    diff.baseline = "compared with the Federal Foreign Office's text of 4 June 2020"
+    cid, _ = store.save_comparison(old, new, "series", diff)
+    store.replace_comparison(cid, diff_documents(doc("old"), doc("new")))  # e.g. `reprocess`
+    stored = store.comparison(cid)
+    assert stored["baseline"] == stored["diff"]["baseline"] == diff.baseline

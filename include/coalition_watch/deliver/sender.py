@@ -181,27 +181,18 @@ def _deliver_one(store, row: LedgerRow, transport: Transport, policy, clock, sea
         external_id = transport.send(message)
     except TransientDeliveryError as exc:
         report.retries += 1
+        give_up = None
         if exc.maybe_delivered and uncertain:
             # Twice the message left and the server hung up before confirming: it has most
             # likely arrived (twice). A third copy would be worse than asking the operators.
-            return _fail(
-                store,
-                row,
-                result,
-                clock,
-                report,
+            give_up = (
                 f"{exc.reason}; for the second time after an unconfirmed send, so it has most "
-                "likely arrived and is not sent again",
+                "likely arrived and is not sent again"
             )
-        if attempts >= policy.max_attempts:
-            return _fail(
-                store,
-                row,
-                result,
-                clock,
-                report,
-                f"gave up after {attempts} attempts: {exc.reason}",
-            )
+        elif attempts >= policy.max_attempts:
+            give_up = f"gave up after {attempts} attempts: {exc.reason}"
+        if give_up:
+            return _fail(store, row, result, clock, report, give_up)
         delay = policy.delay(attempts, exc.retry_after)
         update_delivery(
             store,

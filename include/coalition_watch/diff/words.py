@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cached_property
 
 from coalition_watch.diff.dates import same_day
 from coalition_watch.diff.equivalence import Equivalences
@@ -60,6 +61,11 @@ class Text:
     def content(self, eq: Equivalences) -> tuple[Token, ...]:
         if not eq.punctuation_is_cosmetic:
             return self.tokens
+        return self.words
+
+    @cached_property
+    def words(self) -> tuple[Token, ...]:
+        """The word tokens: asked for when aligning and again when diffing the sentence."""
         return tuple([t for t in self.tokens if t.is_word])
 
 

@@ -3,8 +3,9 @@
 A message is a chat.postMessage payload; when the reader's passages do not fit in one
 message (more than `delivery.slack_passages`), the message keeps At a glance and one
 line per theme, and the passages go into a thread, one reply per theme (a theme too
-long for one reply takes several). The replies wait under the payload's `thread` key;
-the transport posts them with the parent's `thread_ts`.
+long for one reply takes several), each reply in an attachment with the theme's colour.
+The replies wait under the payload's `thread` key; the transport posts them with the
+parent's `thread_ts`.
 
 Limits (api.slack.com/reference/block-kit): 50 blocks per message, 3000 characters in a
 section's text, 150 in a header, 10 context elements. Statement text is untrusted: every
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from slack_sdk.models.attachments import BlockAttachment
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -36,6 +38,7 @@ MAX_CONTEXT_TEXT = 2000
 MAX_TEXT = 40_000
 FALLBACK_TEXT = 1000  # what the notification shows; the blocks carry the rest
 PASSAGES_PER_REPLY = 20  # two blocks each (text, why), within 50 with the reply's heading
+DIGEST_BLOCKS_PER_STATEMENT = 3  # divider, statement with At a glance, link
 LEGEND = "*bold* inserted, ~struck~ deleted"
 
 
@@ -104,11 +107,15 @@ def _glance_block(view: AlertView, follows: str) -> list[Block]:
     title = "*At a glance*" + (
         f" · your themes: {slack_escape(follows)}" if view.reader_themes else ""
     )
-    lines = [
+    return [_section("\n".join([title, *_glance_lines(view)]))]
+
+
+def _glance_lines(view: AlertView) -> list[str]:
+    """'1. _added_ · *Military*: Ministers recalled that attacks…', one per line."""
+    return [
         f"{i}. _{slack_escape(g.kind)}_ · *{slack_escape(g.badge.label)}*: {slack_escape(g.words)}"
         for i, g in enumerate(view.glance, 1)
     ]
-    return [_section("\n".join([title, *lines]))]
 
 
 def _counts_block(view: AlertView) -> list[Block]:
@@ -157,7 +164,9 @@ def _link_label(view: AlertView) -> str:
     return "See the full diff" if view.substantive else "Open the statement"
 
 
-def _thread(view: AlertView) -> list[dict]:
+def _thread(view: AlertView, title: str = "") -> list[dict]:
+    """The view's passages, one reply per theme; `title` names the statement (digests)."""
+    lead = f"*{slack_escape(title)}*\n" if title else ""
     replies = []
     for group in view.groups:
         chunks = [
@@ -166,11 +175,29 @@ def _thread(view: AlertView) -> list[dict]:
         ]
         for n, chunk in enumerate(chunks, 1):
             part = f" (part {n} of {len(chunks)})" if len(chunks) > 1 else ""
-            blocks: list[Block] = [_section(_group_heading(group) + part)]
+            blocks: list[Block] = [_section(lead + _group_heading(group) + part)]
             for passage in chunk:
                 blocks += _passage_blocks(passage)
-            replies.append(_payload(f"{group.label}: {group.total_line}{part}", blocks))
+            replies.append(
+                _coloured(f"{group.label}: {group.total_line}{part}", blocks, group.badge.colour)
+            )
     return replies
+
+
+def _coloured(text: str, blocks: list[Block], colour: str) -> dict:
+    """A message whose blocks sit in an attachment with the theme's colour bar: the one
+    way Slack shows a colour, the theme's colour from themes.yaml as everywhere else."""
+    attachment = BlockAttachment(blocks=blocks, color=colour, fallback=text)
+    return {
+        "text": truncate_mrkdwn(slack_escape(text), FALLBACK_TEXT),
+        "attachments": [attachment.to_dict()],
+    }
+
+
+def message_blocks(message: dict) -> list[dict]:
+    """Every block of a message, its attachments' included."""
+    inner = [b for a in message.get("attachments", []) for b in a.get("blocks", [])]
+    return [*message.get("blocks", []), *inner]
 
 
 def _summary_blocks(view: AlertView) -> list[Block]:
@@ -218,26 +245,38 @@ def alert_payload(view: AlertView, *, heading: str, follows: str, inline_passage
 
 
 def digest_payload(views: Iterable[AlertView], *, period: str) -> dict:
+    """One message a day: each statement with its At a glance lines and its link; every
+    passage of the reader's themes in the thread, one reply per statement and theme."""
     views = list(views)
     s = "s" if len(views) != 1 else ""
     blocks: list[Block] = [_header(f"Daily digest, {period}")]
-    per_view = max(3, (MAX_BLOCKS - 2) // max(1, len(views)))
-    for view in views:
-        part: list[Block] = [DividerBlock()]
+    room = (MAX_BLOCKS - 2) // DIGEST_BLOCKS_PER_STATEMENT
+    for view in views[:room]:
         line = f"*{slack_link(view.statement.url, view.headline)}*\n{slack_escape(view.meeting)}"
         if view.source_label:
             line += f" · Source: {slack_escape(view.source_label)}"
         line += f" · {slack_escape(view.counts_line)}"
-        part.append(_section(line))
-        for group in view.groups:
-            for passage in group.passages:
-                part += _passage_blocks(passage)
+        glance = _glance_lines(view)
         closing = (slack_escape(view.others_line) + ". ") if view.hidden else ""
-        part = part[: per_view - 1] + [_context(closing + slack_link(view.link, _link_label(view)))]
-        blocks += part
-    if len(blocks) > MAX_BLOCKS:
-        blocks = blocks[: MAX_BLOCKS - 1] + [_context("More statements than one message holds.")]
-    return _payload(f"Daily digest, {period}: {len(views)} statement{s}", blocks)
+        blocks += [
+            DividerBlock(),
+            _section("\n".join([line, *glance])),
+            _context(closing + slack_link(view.link, _link_label(view))),
+        ]
+    if len(views) > room:
+        blocks.append(_context(f"{len(views) - room} more statements: see the thread."))
+    payload = _payload(f"Daily digest, {period}: {len(views)} statement{s}", blocks)
+    replies = [reply for view in views for reply in _thread(view, title=view.headline)]
+    replies += [
+        _payload(
+            view.headline, [_section(f"*{slack_escape(view.headline)}*"), *_summary_blocks(view)]
+        )
+        for view in views
+        if view.summary
+    ]
+    if replies:
+        payload["thread"] = replies
+    return payload
 
 
 def notice_payload(subject: str, text: str, key: str, link: str | None) -> dict:
@@ -270,7 +309,7 @@ def limit_problems(payload: dict) -> list[str]:
 
 def _message_problems(payload: dict, where: str) -> list[str]:
     problems = []
-    blocks = payload.get("blocks", [])
+    blocks = message_blocks(payload)
     if not payload.get("text"):
         problems.append(f"{where}no plain `text` fallback")
     if len(payload.get("text", "")) > MAX_TEXT:

@@ -13,7 +13,7 @@ and a public route (a signed link, say) is included with no dependencies at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -25,12 +25,22 @@ class Access(StrEnum):
     RECIPIENTS = "recipients"  # the delivery ledger: who was sent what, with their addresses
 
 
+def _always() -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class AccessPolicy:
-    """The dependencies that admit a request to each level; an empty level is open."""
+    """The dependencies that admit a request to each level; an empty level is open.
+
+    `sees_recipients` is a dependency *callable* answering, without refusing the request,
+    whether the caller may open the recipients level: pages use it to show a link to the
+    ledger only to those it would admit.
+    """
 
     statements: Sequence[Depends] = ()
     recipients: Sequence[Depends] = ()
+    sees_recipients: Callable[..., bool] = _always
 
     def require(self, level: Access) -> list[Depends]:
         return list(self.statements if level is Access.STATEMENTS else self.recipients)

@@ -29,7 +29,9 @@ from coalition_watch.store.repository import Store, open_store
 from coalition_watch.ui.access import OPEN_ACCESS, Access, AccessPolicy
 from coalition_watch.ui.chart import share_chart_svg
 from coalition_watch.ui.colors import theme_colors
+from coalition_watch.ui.feeds import feeds_router
 from coalition_watch.ui.highlight import Segment, mark_spans
+from coalition_watch.ui.search import search_router
 from coalition_watch.ui.shared import shared_router
 from coalition_watch.ui.shares import ClassifyParagraphs, ShareCache, load_default_classifier
 
@@ -47,12 +49,23 @@ class DiffRow:
     new: list[Segment]
     old_paragraph: int | None
     new_paragraph: int | None
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()
+    tone: dict | None = None
+    label: str | None = None  # "encoding" for a change that was only encoding damage
+
+
+def _by_significance(change: dict) -> tuple:
+    """Substantive first, most significant first (diffs stored before ranking keep their
+    document order: their scores are all 0 and the sort is stable)."""
+    return (change["significance"] != "substantive", -(change.get("score") or 0.0))
 
 
 def diff_rows(diff: dict, significance: str | None, theme: str | None) -> list[DiffRow]:
-    """The changes of a diff JSON (the CLI contract) as table rows, optionally filtered."""
+    """The changes of a diff JSON (the CLI contract) as table rows, optionally filtered,
+    most significant first."""
     rows = []
-    for change in diff.get("changes", []):
+    for change in sorted(diff.get("changes", []), key=_by_significance):
         if significance and change["significance"] != significance:
             continue
         if theme and theme not in change.get("themes", []):
@@ -66,6 +79,10 @@ def diff_rows(diff: dict, significance: str | None, theme: str | None) -> list[D
                 new=mark_spans(change.get("new"), change.get("inserted", [])),
                 old_paragraph=change.get("old_paragraph"),
                 new_paragraph=change.get("new_paragraph"),
+                score=change.get("score") or 0.0,
+                reasons=tuple(change.get("reasons") or ()),
+                tone=change.get("tone"),
+                label=change.get("label"),
             )
         )
     return rows
@@ -188,6 +205,8 @@ def create_app(
     app.include_router(shared_router(lambda: services.store, templates))
     statements_level = access.require(Access.STATEMENTS)
     recipients_level = access.require(Access.RECIPIENTS)
+    app.include_router(search_router(lambda: services.store, page, statements_level))
+    app.include_router(feeds_router(lambda: services.store, statements_level))
 
     @app.get("/", response_class=HTMLResponse, name="index", dependencies=statements_level)
     def index(request: Request) -> HTMLResponse:
@@ -199,7 +218,9 @@ def create_app(
         name="statement",
         dependencies=statements_level,
     )
-    def statement(request: Request, statement_id: int) -> HTMLResponse:
+    def statement(
+        request: Request, statement_id: int, sees_ledger: bool = Depends(access.sees_recipients)
+    ) -> HTMLResponse:
         detail = history.statement_detail(services.store, known_id("statement", statement_id))
         if detail is None:
             raise not_found(f"statement {statement_id}")
@@ -213,6 +234,7 @@ def create_app(
             st=detail,
             choices=sorted(choices.values(), key=lambda v: (v.published or "", v.id)),
             ledger_size=len(history.delivery_ledger(services.store, history.event_keys(detail))),
+            sees_ledger=sees_ledger,
         )
 
     @app.get(
@@ -252,6 +274,7 @@ def create_app(
             themes=all_themes,
             significance=significance,
             theme=theme,
+            baseline=diff.get("baseline"),
             counts={
                 "substantive": sum(c["significance"] == "substantive" for c in changes),
                 "cosmetic": sum(c["significance"] == "cosmetic" for c in changes),

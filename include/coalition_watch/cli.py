@@ -256,6 +256,53 @@ def cmd_reprocess(args) -> int:
     return EXIT_OK
 
 
+def cmd_search(args) -> int:
+    import html
+    import re
+
+    from coalition_watch import jobs
+
+    if not args.query.strip():
+        raise BadInput("search: QUERY is empty")
+    hits = jobs.search(
+        args.query,
+        theme=args.theme,
+        series=args.series,
+        since=args.since,
+        limit=args.limit,
+        db_url=args.db,
+    )
+    if args.json:
+        _print_json({"hits": hits})
+        return EXIT_OK
+    bold = sys.stdout.isatty()
+    for hit in hits:
+        marked = re.sub(
+            r"<mark>(.*?)</mark>",
+            (lambda m: f"\033[1m{m.group(1)}\033[0m") if bold else (lambda m: f"*{m.group(1)}*"),
+            hit["snippet"],
+        )
+        print(f"{hit['published'] or '????-??-??'}  {hit['title']}  [{hit['source']}]")
+        print(f"    statement {hit['statement_id']}: {html.unescape(marked)}")
+    if not hits:
+        print(f"no statement matches {args.query!r}")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from coalition_watch import jobs
+
+    output = jobs.export_changes(
+        args.format, theme=args.theme, series=args.series, since=args.since, db_url=args.db
+    )
+    if isinstance(output, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(output)
+    else:
+        sys.stdout.write(output)
+    return EXIT_OK
+
+
 def cmd_poll(args) -> int:
     from coalition_watch import jobs
 
@@ -410,6 +457,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", help=db_help)
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("search", cmd_search, "Search every stored statement (English and German stems).")
+    p.add_argument("query", help="words that must all appear (any inflection)")
+    p.add_argument("--theme", help="only where a matching paragraph is about this theme")
+    p.add_argument("--series", help="only statements of this series")
+    p.add_argument("--since", type=_iso_date, help="statements published on or after DATE")
+    p.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("export", cmd_export, "Print one row per substantive change (CSV, JSON or Atom).")
+    p.add_argument("--format", required=True, choices=("csv", "json", "atom"))
+    p.add_argument("--theme", help="only changes about this theme")
+    p.add_argument("--series", help="only statements of this series")
+    p.add_argument("--since", type=_iso_date, help="statements published on or after DATE")
+    p.add_argument("--db", help=db_help)
 
     p = add("poll", cmd_poll, "Poll sources once and store new versions (no Airflow needed).")
     p.add_argument("--source", action="append", help="source id (repeatable; default: all)")

@@ -176,6 +176,23 @@ def source_ids() -> list[str]:
     return [entry.id for entry in read_source_file().enabled()]
 
 
+def source_choices() -> dict[str, str]:
+    """id -> what the backfill form shows: "id: label" (sources.yaml's `label`, if any)."""
+    from coalition_watch.source_entries import read_source_file
+
+    return {
+        e.id: f"{e.id}: {e.raw['label']}" if e.raw.get("label") else e.id
+        for e in read_source_file().enabled()
+    }
+
+
+def series_choices() -> dict[str, str]:
+    """series id -> its label, for the backfill form."""
+    from coalition_watch.series import SERIES, series_label
+
+    return {series: series_label(series) for series in SERIES}
+
+
 def series_ids() -> list[str]:
     from coalition_watch.series import SERIES
 
@@ -289,3 +306,81 @@ def reprocess(
         since=since, statement_id=statement_id, alert=alert
     )
     return report.to_json()
+
+
+def search(
+    query: str,
+    *,
+    theme: str | None = None,
+    series: str | None = None,
+    since: str | None = None,
+    limit: int = 20,
+    db_url: str | None = None,
+) -> list[dict]:
+    """Statements matching every word of `query`, best first, with a marked snippet."""
+    from coalition_watch.classify import Classifier
+    from coalition_watch.errors import BadInput
+    from coalition_watch.search import find
+    from coalition_watch.themes import load_themes
+
+    taxonomy = load_themes()
+    if theme is not None and theme not in taxonomy.ids:
+        raise BadInput(f"--theme: unknown theme {theme!r} (known: {', '.join(taxonomy.ids)})")
+    if series is not None and series not in series_ids():
+        raise BadInput(f"--series: unknown series {series!r}")
+    return find(
+        store_for(db_url),
+        Classifier(taxonomy),
+        query,
+        theme=theme,
+        series=series,
+        since=since,
+        limit=limit,
+    )
+
+
+def export_changes(
+    fmt: str,
+    *,
+    theme: str | None = None,
+    series: str | None = None,
+    since: str | None = None,
+    db_url: str | None = None,
+) -> str | bytes:
+    """`coalition-watch export`: one row per substantive change, as CSV, JSON or Atom."""
+    import json
+
+    from coalition_watch.errors import BadInput
+    from coalition_watch.export import change_rows, to_atom, to_csv, to_json
+    from coalition_watch.themes import load_themes
+
+    if theme is not None and theme not in load_themes().ids:
+        raise BadInput(f"--theme: unknown theme {theme!r}")
+    if series is not None and series not in series_ids():
+        raise BadInput(f"--series: unknown series {series!r}")
+    from coalition_watch.settings import current
+
+    link_base = current().link_base
+    rows = change_rows(
+        store_for(db_url), theme=theme, series=series, since=since, link_base=link_base
+    )
+    if fmt == "csv":
+        return to_csv(rows)
+    if fmt == "json":
+        return json.dumps(to_json(rows), ensure_ascii=False, indent=2) + "\n"
+    return to_atom(rows, **feed_identity(theme, series), alternate_link=link_base)
+
+
+def feed_identity(theme: str | None, series: str | None) -> dict:
+    """The title and permanent id of the Atom feed of a theme, a series, or everything."""
+    if theme:
+        return {
+            "title": f"coalition-watch: {theme}",
+            "feed_id": f"urn:coalition-watch:theme:{theme}",
+        }
+    if series:
+        return {
+            "title": f"coalition-watch: {series}",
+            "feed_id": f"urn:coalition-watch:series:{series}",
+        }
+    return {"title": "coalition-watch: every theme", "feed_id": "urn:coalition-watch:all"}

@@ -23,6 +23,7 @@ from coalition_watch.errors import CoalitionWatchError
 from coalition_watch.model import Diff, Document
 from coalition_watch.process import Processor, ProcessReport, classify_diff
 from coalition_watch.store import Store, StoredVersion
+from coalition_watch.store.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ class Reprocessor:
         ):
             return
         twin = self.store.replace_version_content(version.id, fresh)
+        if twin is None:
+            SearchIndex(self.store).reindex([version.id])
         entry = {
             "id": version.id,
             "url": version.url,

@@ -19,7 +19,12 @@ from sqlalchemy import MetaData, create_engine, select
 
 from coalition_watch.errors import BadInput
 from coalition_watch.store import metadata, open_store
-from coalition_watch.store.migrate import BASELINE, current_revision, head_revision
+from coalition_watch.store.migrate import (
+    BASELINE,
+    current_revision,
+    head_revision,
+    include_name,
+)
 from tests.conftest import SEED_2021
 
 STORES = Path(__file__).resolve().parents[1] / "data" / "stores"
@@ -122,7 +127,8 @@ def test_the_migrations_build_exactly_the_schema_the_code_declares(backend_url):
     store = open_store(url)
     store.migrate()
     with store.engine.connect() as conn:
-        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        differences = compare_metadata(context, metadata)
     assert differences == []
 
 

@@ -22,6 +22,15 @@ from sqlalchemy import Engine, inspect
 MIGRATIONS = Path(__file__).parent / "migrations"
 BASELINE = "0001"  # the schema of the last release made with create_all
 VERSION_TABLE = "alembic_version"
+# Tables a revision made per database that schema.py cannot declare (store/search.py).
+DIALECT_SPECIFIC_TABLES = ("version_search",)
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """What autogenerate compares: not the full-text index, nor FTS5's shadow tables."""
+    if type_ == "table" and name:
+        return not name.startswith(DIALECT_SPECIFIC_TABLES)
+    return True
 
 
 def alembic_config(connection=None) -> Config:

@@ -29,7 +29,9 @@ from coalition_watch.store.repository import Store, open_store
 from coalition_watch.ui.access import OPEN_ACCESS, Access, AccessPolicy
 from coalition_watch.ui.chart import share_chart_svg
 from coalition_watch.ui.colors import theme_colors
+from coalition_watch.ui.feeds import feeds_router
 from coalition_watch.ui.highlight import Segment, mark_spans
+from coalition_watch.ui.search import search_router
 from coalition_watch.ui.shared import shared_router
 from coalition_watch.ui.shares import ClassifyParagraphs, ShareCache, load_default_classifier
 
@@ -203,6 +205,8 @@ def create_app(
     app.include_router(shared_router(lambda: services.store, templates))
     statements_level = access.require(Access.STATEMENTS)
     recipients_level = access.require(Access.RECIPIENTS)
+    app.include_router(search_router(lambda: services.store, page, statements_level))
+    app.include_router(feeds_router(lambda: services.store, statements_level))
 
     @app.get("/", response_class=HTMLResponse, name="index", dependencies=statements_level)
     def index(request: Request) -> HTMLResponse:

@@ -743,14 +743,22 @@ class Store:
         return rows
 
     def replace_comparison(self, comparison_id: int, diff: Diff) -> None:
-        """Replace a comparison's diff and its change rows with a recomputed diff."""
+        """Replace a comparison's diff and its change rows with a recomputed diff.
+
+        Why the old version was chosen (`baseline`) belongs to the pair, not to the diff
+        computation: a recomputed diff without one keeps the stored reason."""
         with self.engine.begin() as conn:
+            if diff.baseline is None:
+                diff.baseline = conn.execute(
+                    select(t.comparisons.c.baseline).where(t.comparisons.c.id == comparison_id)
+                ).scalar()
             conn.execute(
                 update(t.comparisons)
                 .where(t.comparisons.c.id == comparison_id)
                 .values(
                     substantive=len(diff.substantive),
                     cosmetic=len(diff.cosmetic),
+                    baseline=diff.baseline,
                     diff=diff.to_json(),
                 )
             )

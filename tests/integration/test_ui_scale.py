@@ -70,3 +70,14 @@ def test_largest_themes_rank_by_share_summed_over_meetings():
         MeetingShares(2, 2, "2021-01-01", "b", {"syria": 0.3, "africa": 0.2}),
     ]
     assert largest_themes(meetings, 2) == ["iraq", "syria"]
+
+
+def test_ledger_times_read_at_a_glance_and_long_cells_stay_on_one_line():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from coalition_watch.ui.app import readable_time
+
+    assert readable_time(datetime(2026, 12, 2, 1, 41, tzinfo=UTC)) == "2 Dec 2026, 01:41 UTC"
+    berlin = timezone(timedelta(hours=1))
+    assert readable_time(datetime(2026, 12, 2, 2, 41, tzinfo=berlin)) == "2 Dec 2026, 01:41 UTC"
+    assert readable_time(datetime(2026, 12, 2, 1, 41)) == "2 Dec 2026, 01:41 UTC"  # SQLite: naive

@@ -214,6 +214,8 @@ def test_ledger_lists_messages_and_delivery_state(client, seeded):
     html = client.get(f"/statements/{ids['v2021'].statement_id}/ledger").text
     assert "analyst@example.org" in html and "SMTP 451 try later" in html
     assert 'class="pill status-failed"' in html
+    # long cells stay on one line, the whole text in a tooltip
+    assert 'class="muted clip" title="SMTP 451 try later"' in html
     empty = client.get(f"/statements/{ids['v2020'].statement_id}/ledger").text
     assert "No message has been rendered" in empty
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -147,6 +148,13 @@ class _Services:
         return self._differ, self._differ_reason
 
 
+def readable_time(value: datetime) -> str:
+    """'2 Dec 2026, 01:41 UTC': a ledger time a person reads at a glance."""
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    return f"{value.day} {value:%b %Y, %H:%M} UTC"
+
+
 def create_app(
     store: Store | Callable[[], Store] | None = None,
     *,
@@ -180,6 +188,7 @@ def create_app(
     )
     env.filters["series_label"] = series_label
     env.filters["short_date"] = short_date
+    env.filters["when"] = readable_time
     env.filters.update(theme_label=theme_label, theme_style=theme_style, source_label=source_label)
     templates = Jinja2Templates(env=env)
 

@@ -145,9 +145,12 @@ def test_statement_page_shows_publications_versions_and_comparisons(client, seed
 
 def test_comparison_page_shows_changes_side_by_side_with_spans_and_themes(client, seeded):
     _, ids = seeded
-    html = client.get(f"/comparisons/{ids['comparison']}").text
+    html = client.get(f"/comparisons/{ids['comparison']}?significance=all").text
     assert "<ins>grave</ins>" in html and "<ins>requiring repatriation</ins>" in html
     assert "<del>virtually today</del>" in html
+    # by default the page shows the substantive changes only
+    default = client.get(f"/comparisons/{ids['comparison']}").text
+    assert "<ins>grave</ins>" in default and "<del>virtually today</del>" not in default
     # The theme's label and colour from themes.yaml, with its readable text colour.
     assert (
         '<span class="pill theme" style="background:#8e3b6e;color:#ffffff">Detainees and camps<'

@@ -110,6 +110,9 @@ def test_ui_feeds_per_theme_and_series_and_the_json_api(store_url, loaded):
     assert theme.status_code == 200
     assert theme.headers["content-type"].startswith("application/atom+xml")
     assert assert_atom_1_0(theme.content).findall("a:entry", NS)
+    page = client.get("/series/small_group_ministerial")
+    assert 'type="application/atom+xml"' in page.text
+    assert "/feeds/series/small_group_ministerial.atom" in page.text
     series = client.get("/feeds/series/small_group_ministerial.atom")
     assert assert_atom_1_0(series.content).findall("a:entry", NS)
     assert client.get("/feeds/themes/tea.atom").status_code == 404

@@ -27,6 +27,7 @@ from pathlib import Path
 import uvicorn
 import yaml
 
+from coalition_watch import jobs
 from coalition_watch.classify import Classifier
 from coalition_watch.diff import diff_documents
 from coalition_watch.errors import BadInput
@@ -148,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         scale = open_store(f"sqlite:///{Path(tmp) / 'scale.db'}")
         scale.migrate()
         fill_meetings(scale)
+        # diffed and classified as the pipeline would, quietly: the index links comparisons
+        jobs.processor(f"sqlite:///{Path(tmp) / 'scale.db'}").run("quiet")
         port = free_port()
         server = serve(store, port)
         scale_port = free_port()

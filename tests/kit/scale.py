@@ -44,7 +44,7 @@ def fill_meetings(store: Store, count: int = MEETINGS, seed: int = 16) -> list[i
             language="en",
         )
         version, _ = store.record_version(
-            source="scale", url=f"https://example.org/small-group/{i + 1}", document=document,
+            source="aa-en", url=f"https://example.org/small-group/{i + 1}", document=document,
             series=SERIES,
         )  # fmt: skip
         ids.append(version.id)

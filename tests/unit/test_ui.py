@@ -125,6 +125,10 @@ def test_index_lists_statements_by_series_in_date_order(client, seeded):
     assert SERIES in html
     assert html.index("Communique 2020") < html.index("Communique &lt;2021&gt;")
     assert f'href="/statements/{ids["v2021"].statement_id}"' in html
+    # each meeting: a readable date, where it is published, a link to its latest comparison
+    assert "4 Jun 2020" in html and "30 Mar 2021" in html
+    assert f'href="/comparisons/{ids["comparison"]}"' in html
+    assert "substantive change" in html and "none yet" in html
 
 
 def test_titles_are_escaped(client):

@@ -25,7 +25,10 @@ from coalition_watch.assets import OUTBOX_URI
 from coalition_watch.incidents import dag_defaults
 
 OUTBOX = Asset(name="coalition_watch_outbox", uri=OUTBOX_URI)
-_TEXT = ["null", "string"]
+WHAT = "What to load: fill exactly one of URL, source with dates, or replay page"
+HOW = "How to treat it"
+SOURCES = jobs.source_choices()
+SERIES = jobs.series_choices()
 
 
 @dag(
@@ -38,19 +41,85 @@ _TEXT = ["null", "string"]
     tags=["coalition-watch", "backfill"],
     doc_md=__doc__,
     params={
-        "url": Param(None, type=_TEXT, description="A statement page URL"),
-        "source": Param(None, type=_TEXT, enum=[None, *jobs.source_ids()]),
-        "start_date": Param(None, type=_TEXT, format="date"),
-        "end_date": Param(None, type=_TEXT, format="date"),
-        "replay_file": Param(None, type=_TEXT, description="Path inside replay/"),
-        "series": Param("auto", type="string", enum=["auto", *jobs.series_ids()]),
-        "alert_mode": Param("quiet", type="string", enum=["quiet", "digest", "normal"]),
+        "url": Param(
+            "",
+            type="string",
+            title="Statement URL",
+            description="One statement page, fetched politely (https://...)",
+            section=WHAT,
+        ),
+        "source": Param(
+            "",
+            type="string",
+            enum=["", *SOURCES],
+            values_display={"": "(not a date range)", **SOURCES},
+            title="Source, for a date range",
+            description="Every Coalition statement this source lists between the two dates; "
+            "its listing pages are followed back until the range is covered",
+            section=WHAT,
+        ),
+        "start_date": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            title="From (published on or after)",
+            description="With a source: the first day of the range",
+            section=WHAT,
+        ),
+        "end_date": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            title="To (published on or before)",
+            description="With a source: the last day of the range",
+            section=WHAT,
+        ),
+        "replay_file": Param(
+            "",
+            type="string",
+            title="Replay archive page or folder",
+            description="For rehearsals: a path inside the replay archive, a page "
+            "(history/www.auswaertiges-amt.de/en/newsroom/news/...html) or a folder (history)",
+            section=WHAT,
+        ),
+        "series": Param(
+            "auto",
+            type="string",
+            enum=["auto", *SERIES],
+            values_display={"auto": "Infer it from each statement", **SERIES},
+            title="Meeting series",
+            description="Which meetings these statements belong to; each is compared with "
+            "the previous meeting of its series",
+            section=HOW,
+        ),
+        "alert_mode": Param(
+            "quiet",
+            type="string",
+            enum=["quiet", "digest", "normal"],
+            values_display={
+                "quiet": "Quiet: store and diff, tell nobody",
+                "digest": "Digest: one summary per subscriber for the whole backfill",
+                "normal": "Normal: alert as for new statements (as each subscriber allows)",
+            },
+            title="Who hears about it",
+            description="Past meetings are history: quiet unless someone needs to read them",
+            section=HOW,
+        ),
     },
 )
 def coalition_watch_backfill():
-    @task(task_id="check_request")
+    # A bad form is the user's mistake, not an incident: it fails the run at once with the
+    # reason, without retries and without paging the operators.
+    @task(task_id="check_request", retries=0, on_failure_callback=None)
     def check_request() -> dict:
-        return jobs.backfill_request(get_current_context()["params"])
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from coalition_watch.errors import BadInput
+
+        try:
+            return jobs.backfill_request(get_current_context()["params"])
+        except BadInput as exc:
+            raise AirflowFailException(str(exc)) from None
 
     @task(task_id="ingest_statements")
     def ingest_statements(request: dict) -> list[int]:

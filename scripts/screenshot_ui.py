@@ -27,6 +27,7 @@ from pathlib import Path
 import uvicorn
 import yaml
 
+from coalition_watch import jobs
 from coalition_watch.classify import Classifier
 from coalition_watch.diff import diff_documents
 from coalition_watch.errors import BadInput
@@ -39,6 +40,10 @@ from coalition_watch.themes import load_themes
 from coalition_watch.ui import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.kit lives in the checkout, not the package
+from tests.kit.scale import SERIES as SCALE_SERIES  # noqa: E402
+from tests.kit.scale import fill_meetings  # noqa: E402
+
 DEFAULT_PAIR = ROOT / "tests" / "data" / "diff" / "seed_pair.yaml"
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -140,8 +145,16 @@ def main(argv: list[str] | None = None) -> int:
             os.environ[SECRET_ENV] = secrets.token_urlsafe(32)
         token = issue_token(comparison_id, READER_THEMES, secret=os.environ[SECRET_ENV])
         shared = shared_path(comparison_id, token)
+        # the UI at a real scale: thirty meetings of another series-sized store
+        scale = open_store(f"sqlite:///{Path(tmp) / 'scale.db'}")
+        scale.migrate()
+        fill_meetings(scale)
+        # diffed and classified as the pipeline would, quietly: the index links comparisons
+        jobs.processor(f"sqlite:///{Path(tmp) / 'scale.db'}").run("quiet")
         port = free_port()
         server = serve(store, port)
+        scale_port = free_port()
+        scale_server = serve(scale, scale_port)
         base = f"http://127.0.0.1:{port}"
         shots = {
             "ui-diff.png": (f"{base}/comparisons/{comparison_id}?significance=substantive",
@@ -149,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
             "ui-series.png": (f"{base}/series/{SERIES}", "1400,900"),
             "shared-400.png": (base + shared, "400,2400"),
             "shared-1200.png": (base + shared, "1200,1700"),
+            "ui-series-30.png": (f"http://127.0.0.1:{scale_port}/series/{SCALE_SERIES}",
+                                 "1400,1300"),
+            "ui-index-30.png": (f"http://127.0.0.1:{scale_port}/", "1400,1000"),
         }  # fmt: skip
         try:
             for name, (url, size) in shots.items():
@@ -156,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{args.out / name}: {width}x{height} px from {url.removeprefix(base)}")
         finally:
             server.should_exit = True
+            scale_server.should_exit = True
     return 0
 
 

@@ -16,6 +16,7 @@ so a regular processing run that picks a backfilled version up first still honou
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,10 +29,13 @@ from coalition_watch.model import Document
 from coalition_watch.series import infer_series
 from coalition_watch.store import Store, StoredVersion
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from coalition_watch.process import Processor, ProcessReport
 
 ALERT_MODES = ("quiet", "digest", "normal")
+MAX_LISTING_PAGES = 100  # a date-range backfill never reads more listing pages than this
 FILE_SOURCE = "file"  # source id of saved files whose URL has no host
 REPLAY_SOURCE = "replay"  # source id of replay-archive pages, unless the request names one
 # Stored with a saved file's raw body, so `reprocess` reads it again the same way.
@@ -41,6 +45,9 @@ FILE_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".json": "application/json",
 }
+
+
+_CHOICES = {"url": "a URL", "replay_file": "a replay page", "source_range": "a date range"}
 
 
 @dataclass(frozen=True)
@@ -94,12 +101,14 @@ class BackfillRequest:
         series = _checked_series(text("series"), known_series, "backfill parameter 'series'")
 
         chosen = [n for n, v in (("url", url), ("replay_file", replay_file)) if v]
-        if (start or end) and not chosen:
+        if start or end or (source and not chosen):
             chosen.append("source_range")
         if len(chosen) != 1:
+            got = " and ".join(_CHOICES[c] for c in chosen) or "none of them"
             raise BadInput(
-                "backfill: give exactly one of 'url', 'replay_file', or 'source' with "
-                f"'start_date' and 'end_date' (got: {', '.join(chosen) or 'none'})"
+                "backfill: give exactly one of: a statement URL (url), a source with From and "
+                "To dates (source, start_date, end_date), or a replay archive page "
+                f"(replay_file); got {got}"
             )
         _check_source(source, known_sources, "backfill parameter 'source'")
         if url is not None:
@@ -225,15 +234,33 @@ def store_loaded(
 
 
 def store_request(store: Store, request: BackfillRequest) -> list[StoredVersion]:
-    """Store what the request names; returns the versions that are new."""
+    """Store what the request names; returns the versions that are new. The log says,
+    statement by statement, what was loaded and whether it was new, with a running count."""
     stored = []
-    for loaded in _load(request):
+    count = 0
+    for count, loaded in enumerate(_load(request), 1):
         version, created = store_loaded(
             store, loaded, series=request.series, alert_mode=request.alert_mode
         )
         if created:
             stored.append(version)
+        doc = loaded.document
+        log.info(
+            "loaded %d: %s (%s, %s) %s: %s; %d new so far",
+            count,
+            _short(doc.title),
+            doc.published or "no date",
+            version.series,
+            f"as version {version.id}" if created else f"already stored as version {version.id}",
+            loaded.url,
+            len(stored),
+        )
+    log.info("loaded %d statement(s), %d of them new", count, len(stored))
     return stored
+
+
+def _short(title: str, limit: int = 80) -> str:
+    return repr(title) if len(title) <= limit else repr(title[: limit - 1] + "…")
 
 
 def _load(request: BackfillRequest) -> Iterable[Loaded]:
@@ -293,8 +320,15 @@ def load_url(url: str, source: str | None) -> Loaded:
     )
 
 
-def load_range(source_id: str, start: date, end: date) -> Iterable[Loaded]:
-    """Every statement a source lists as published between two dates (inclusive)."""
+def load_range(
+    source_id: str, start: date, end: date, *, max_pages: int = MAX_LISTING_PAGES
+) -> Iterable[Loaded]:
+    """Every statement a source lists as published between two dates (inclusive).
+
+    The listing is read page after page, newest first (the pagination or archive pages
+    of the source's kind), until a page reaches back before `start` or the pages run
+    out, through one polite client: the host's pace holds across pages and articles.
+    """
     from coalition_watch.poll import make_client
     from coalition_watch.sources import adapter_for, load_sources
 
@@ -303,14 +337,49 @@ def load_range(source_id: str, start: date, end: date) -> Iterable[Loaded]:
         raise BadInput(f"backfill: unknown or disabled source {source_id!r}")
     adapter = adapter_for(source)
     client = make_client()
+    if source.politeness:
+        for host in source.allowed_hosts:
+            client.set_host_politeness(host, source.politeness)
     first, last = start.isoformat(), end.isoformat()
-    for item in adapter.discover(client):
-        if not item.published or not first <= item.published[:10] <= last:
-            continue
+    seen: set[str] = set()
+    for number, page in enumerate(adapter.listing_pages(client), 1):
+        dates = sorted(i.published[:10] for i in page if i.published)
+        wanted = [
+            i
+            for i in page
+            if i.url not in seen and i.published and first <= i.published[:10] <= last
+        ]
+        seen.update(i.url for i in page)
+        log.info(
+            "%s listing page %d: %d statement(s)%s, %d in %s..%s",
+            source.id,
+            number,
+            len(page),
+            f" from {dates[0]} to {dates[-1]}" if dates else "",
+            len(wanted),
+            first,
+            last,
+        )
+        yield from _fetch_items(adapter, client, source.id, wanted)
+        if dates and dates[0] < first:
+            log.info(
+                "%s: listing page %d reaches before %s: the range is covered",
+                *(source.id, number, first),
+            )
+            return
+        if number >= max_pages:
+            log.warning(
+                "%s: stopped after %d listing pages without reaching %s", source.id, number, first
+            )
+            return
+
+
+def _fetch_items(adapter, client, source_id: str, items) -> Iterable[Loaded]:
+    for item in items:
         fetched = adapter.fetch_document(client, item)
         if fetched is not None:
             yield Loaded(
-                source=source.id,
+                source=source_id,
                 url=item.url,
                 document=fetched.document,
                 raw=fetched.raw,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from coalition_watch.config_files import load_config, read_yaml
+from coalition_watch.config_files import load_config, read_mapping
 from coalition_watch.errors import ConfigError
 from coalition_watch.store import StoredVersion
 
@@ -139,12 +139,7 @@ def load_baseline_rules(path: str | Path | None = None) -> BaselineRules:
 
 def _read(path: Path) -> BaselineRules:
     name = str(path)
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise ConfigError(name, None, "expected a mapping")
-    unknown = set(data) - {"full_text_titles", "summary_titles", "publishers"}
-    if unknown:
-        raise ConfigError(name, None, f"unknown key(s): {', '.join(sorted(unknown))}")
+    data = read_mapping(path, ("full_text_titles", "summary_titles", "publishers"))
     publishers = data.get("publishers") or {}
     if not isinstance(publishers, dict):
         raise ConfigError(name, "publishers", "expected a mapping of host: name")

@@ -9,7 +9,7 @@ templates). Files are located when they are loaded, never at import.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -64,6 +64,19 @@ def read_yaml(path: Path | str) -> Any:
         return yaml.load(text, Loader=_strict_loader())  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise ConfigError(file, None, f"not valid YAML: {_one_line(exc)}") from None
+
+
+def read_mapping(path: Path | str, known: Iterable[str]) -> dict[str, Any]:
+    """A YAML file that must be a mapping of `known` keys (an empty file: no keys)."""
+    file = str(path)
+    data = read_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(file, None, "expected a mapping at the top level")
+    if unknown := sorted(set(data) - set(known)):
+        raise ConfigError(file, unknown[0], f"unknown key; known: {', '.join(sorted(known))}")
+    return data
 
 
 @cache

@@ -176,6 +176,23 @@ def source_ids() -> list[str]:
     return [entry.id for entry in read_source_file().enabled()]
 
 
+def source_choices() -> dict[str, str]:
+    """id -> what the backfill form shows: "id: label" (sources.yaml's `label`, if any)."""
+    from coalition_watch.source_entries import read_source_file
+
+    return {
+        e.id: f"{e.id}: {e.raw['label']}" if e.raw.get("label") else e.id
+        for e in read_source_file().enabled()
+    }
+
+
+def series_choices() -> dict[str, str]:
+    """series id -> its label, for the backfill form."""
+    from coalition_watch.series import SERIES, series_label
+
+    return {series: series_label(series) for series in SERIES}
+
+
 def series_ids() -> list[str]:
     from coalition_watch.series import SERIES
 

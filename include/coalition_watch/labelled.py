@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from coalition_watch.config_files import read_yaml
 
 SPLITS = ("train", "dev", "test")
 # Groups are dealt out in this order after sorting them by the SHA-1 of their name.
@@ -92,4 +92,4 @@ def _sha1(text: str) -> str:
 
 
 def _read(path: Path):
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)

@@ -283,7 +283,15 @@ def _due_rechecks(store: Store, source: SourceConfig, listed: set[str], at: date
         limit=source.recheck_budget + len(listed),
     )
     items = [Item(url=url, title="", language=lang) for url, lang in due if url not in listed]
-    return items[: source.recheck_budget]
+    # A quarantined page is read again on every poll, until it extracts well: the layout
+    # incident it opened closes only once its pages have been read and found good.
+    suspect = [
+        Item(url=url, title="", language=lang)
+        for url, lang in store.quarantined_publications(source.id)
+        if url not in listed
+    ]
+    again = {item.url for item in suspect}
+    return suspect + [item for item in items if item.url not in again][: source.recheck_budget]
 
 
 def make_client(

@@ -62,6 +62,35 @@ class ProcessReport:
         }
 
 
+def _progress(version: StoredVersion, report: ProcessReport, before: tuple) -> str:
+    """One log line: what processing one version did, with the run's totals so far."""
+    comparisons, variants, alerts, queued = (
+        now - then
+        for now, then in zip(
+            (report.comparisons, report.variants, len(report.alerts), report.queued),
+            before,
+            strict=True,
+        )
+    )
+    did = (
+        "a repost of a known statement"
+        if variants
+        else f"{comparisons} comparison(s)"
+        if comparisons
+        else "first of its series, nothing to compare"
+    )
+    return (
+        f"version {version.id} {_short(version.document.title)} ({version.published or 'no date'})"
+        f": {did}, {alerts} alert(s) queued for {queued} delivery(ies); "
+        f"so far {report.processed} processed, {report.comparisons} compared, "
+        f"{report.queued} queued"
+    )
+
+
+def _short(title: str, limit: int = 70) -> str:
+    return repr(title) if len(title) <= limit else repr(title[: limit - 1] + "…")
+
+
 def classify_diff(diff: Diff, classifier: Classifier) -> None:
     """Fill each change's themes from its words, then its sentence, then its paragraph."""
     passages = [
@@ -139,7 +168,9 @@ class Processor:
 
     def _run(self, mode: AlertMode) -> ProcessReport:
         report = ProcessReport()
-        for version in self.store.unprocessed_versions():
+        versions = self.store.unprocessed_versions()
+        for number, version in enumerate(versions, 1):
+            before = (report.comparisons, report.variants, len(report.alerts), report.queued)
             try:
                 self._process(version, version.alert_mode or mode, report)
             except Exception as exc:  # one bad version must not hold up the others
@@ -156,6 +187,7 @@ class Processor:
                 continue
             self.store.mark_processed(version.id)
             report.processed += 1
+            log.info("%d/%d %s", number, len(versions), _progress(version, report, before))
         return report
 
     def _compare(

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from coalition_watch.config_files import read_yaml
 from coalition_watch.errors import BadInput
 from coalition_watch.fetch import PoliteClient, Response
 
@@ -111,7 +112,7 @@ def _save(into: Path, url: str, response: Response) -> Recording:
 def _load_yaml(path: Path, default: dict) -> dict:
     if not path.is_file():
         return default
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or default
+    return read_yaml(path) or default
 
 
 def _write_yaml(path: Path, header: str, data: dict) -> None:

@@ -18,8 +18,16 @@ from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
 REPLACEMENT = "\ufffd"
-# Damage needs a non-ASCII character or an entity; plain ASCII text skips ftfy entirely.
-_MAY_BE_DAMAGED = re.compile(r"[^\x00-\x7f]|&[#A-Za-z]")
+# What damage leaves behind: a UTF-8 lead byte read as Latin-1/Windows-1252 (Â..ô)
+# followed by a continuation byte read the same way (\x80-\xbf, or a Windows-1252
+# letter or punctuation mark: € ’ “ ” – — … ™ Š Œ ...), or a lone "Â " for a no-break
+# space, a C1 control character, an entity. Text without any of these (almost all clean
+# text, accented or not) never reaches ftfy, which is slow.
+_MAY_BE_DAMAGED = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+    "\u20ac\u2122]|\u00c2 |[\u0080-\u009f]|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);"
+)
 # Up to this many characters of the other text may stand where one `�` is.
 _LOST_CHARACTERS = 3
 

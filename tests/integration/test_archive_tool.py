@@ -8,23 +8,11 @@ import csv
 import io
 import json
 
-import pytest
 from lxml import etree
 
 from tests.conftest import SEED_2020, SEED_2021
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_db(request, tmp_path, monkeypatch) -> str:
-    url = (
-        f"sqlite:///{tmp_path / 'store.db'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    monkeypatch.setenv("COALITION_WATCH_DB_URL", url)
-    return url
 
 
 def cli_json(run_cli, *args):
@@ -33,7 +21,7 @@ def cli_json(run_cli, *args):
     return json.loads(out)
 
 
-def test_the_archive_as_a_tool_on_a_fresh_store(fresh_db, run_cli):
+def test_the_archive_as_a_tool_on_a_fresh_store(fresh_store_url, run_cli):
     for _ in range(2):
         code, _, err = run_cli("db", "upgrade")
         assert code == 0, err

@@ -15,6 +15,7 @@ from coalition_watch.deliver import (
 )
 from coalition_watch.deliver.transports import hook_transports
 from coalition_watch.render import limit_problems
+from coalition_watch.render.slack import message_blocks
 from coalition_watch.store import schema as t
 from coalition_watch.store.repository import open_store
 from coalition_watch.subscriptions import Operators, Subscriber
@@ -221,7 +222,7 @@ def test_a_statement_with_500_changes_arrives_within_platform_limits(env, tmp_pa
     assert len(message["blocks"]) <= 50
     # Every one of the reader's 84 iraq passages is in the thread, under the message.
     replies = slack.replies_to("#iraq", message["ts"])
-    passages = [b for r in replies for b in r["blocks"] if "• _" in str(b.get("text", ""))]
+    passages = [b for r in replies for b in message_blocks(r) if "• _" in str(b.get("text", ""))]
     assert len(passages) == 84 and all(limit_problems(r) == [] for r in replies)
     email = smtp.messages[0]
     text = email.get_body(("plain",)).get_content()

@@ -21,20 +21,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 NS = {"a": ATOM}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path, monkeypatch) -> str:
-    url = (
-        f"sqlite:///{tmp_path / 'store.db'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    monkeypatch.setenv("COALITION_WATCH_DB_URL", url)
-    open_store(url).migrate()
-    return url
-
-
 @pytest.fixture
-def loaded(db_url, run_cli) -> dict:
+def loaded(store_url, run_cli) -> dict:
     pages = sorted(str(p) for p in HISTORY.rglob("*.html"))
     code, out, err = run_cli("ingest", SEED_2020, SEED_2021, *pages, "--json")
     assert code == 0, err
@@ -76,11 +64,11 @@ def assert_atom_1_0(body: bytes) -> etree._Element:
     return feed
 
 
-def test_csv_has_a_row_per_substantive_change_with_its_themes(db_url, loaded, run_cli):
+def test_csv_has_a_row_per_substantive_change_with_its_themes(store_url, loaded, run_cli):
     code, out, err = run_cli("export", "--format", "csv")
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
-    expected = substantive_changes(db_url)
+    expected = substantive_changes(store_url)
     assert len(rows) == len(expected) > 0
     assert {(int(r["comparison_id"]), int(r["change_seq"])) for r in rows} == {
         (c["comparison_id"], c["seq"]) for c in expected
@@ -93,7 +81,7 @@ def test_csv_has_a_row_per_substantive_change_with_its_themes(db_url, loaded, ru
     assert all(float(r["score"]) >= 0 for r in rows)
 
 
-def test_json_and_filters(db_url, loaded, run_cli):
+def test_json_and_filters(store_url, loaded, run_cli):
     every = json.loads(run_cli("export", "--format", "json")[1])["changes"]
     africa = json.loads(run_cli("export", "--format", "json", "--theme", "africa")[1])["changes"]
     assert africa and len(africa) < len(every)
@@ -106,7 +94,7 @@ def test_json_and_filters(db_url, loaded, run_cli):
     assert code == 2 and "--format" in err
 
 
-def test_atom_for_a_theme_is_a_valid_feed_with_entries(db_url, loaded, run_cli):
+def test_atom_for_a_theme_is_a_valid_feed_with_entries(store_url, loaded, run_cli):
     code, out, err = run_cli("export", "--format", "atom", "--theme", "africa")
     assert code == 0, err
     feed = assert_atom_1_0(out.encode())
@@ -116,12 +104,15 @@ def test_atom_for_a_theme_is_a_valid_feed_with_entries(db_url, loaded, run_cli):
         assert "africa" in [c.get("term") for c in entry.findall("a:category", NS)]
 
 
-def test_ui_feeds_per_theme_and_series_and_the_json_api(db_url, loaded):
-    client = TestClient(create_app(Store(open_store(db_url).engine)))
+def test_ui_feeds_per_theme_and_series_and_the_json_api(store_url, loaded):
+    client = TestClient(create_app(Store(open_store(store_url).engine)))
     theme = client.get("/feeds/themes/africa.atom")
     assert theme.status_code == 200
     assert theme.headers["content-type"].startswith("application/atom+xml")
     assert assert_atom_1_0(theme.content).findall("a:entry", NS)
+    page = client.get("/series/small_group_ministerial")
+    assert 'type="application/atom+xml"' in page.text
+    assert "/feeds/series/small_group_ministerial.atom" in page.text
     series = client.get("/feeds/series/small_group_ministerial.atom")
     assert assert_atom_1_0(series.content).findall("a:entry", NS)
     assert client.get("/feeds/themes/tea.atom").status_code == 404
@@ -138,7 +129,7 @@ def test_ui_feeds_per_theme_and_series_and_the_json_api(db_url, loaded):
     assert client.get("/api/changes", params={"since": "yesterday"}).status_code == 400
 
 
-def test_feeds_and_api_sit_behind_the_statements_authorisation(db_url, loaded):
+def test_feeds_and_api_sit_behind_the_statements_authorisation(store_url, loaded):
     from fastapi import HTTPException
     from fastapi.params import Depends
 
@@ -148,6 +139,6 @@ def test_feeds_and_api_sit_behind_the_statements_authorisation(db_url, loaded):
         raise HTTPException(status_code=403, detail="no")
 
     closed = AccessPolicy(statements=(Depends(refuse),), recipients=(Depends(refuse),))
-    client = TestClient(create_app(Store(open_store(db_url).engine), access=closed))
+    client = TestClient(create_app(Store(open_store(store_url).engine), access=closed))
     for path in ("/feeds/themes/africa.atom", "/api/changes", "/api/statements", "/search"):
         assert client.get(path).status_code == 403, path

@@ -211,8 +211,8 @@ def test_stored_pages_are_re_read_a_few_per_poll_each_once_per_period(store):
         server.set_state("idle")
         server.clear_log()
         rereads: Counter = Counter()
-        for _ in range(4 * 13):  # 13 hours of polls every 15 minutes
-            clock.advance(minutes=15)
+        for _ in range(2 * 14):  # 14 hours of polls every 30 minutes
+            clock.advance(minutes=30)
             for source_id, urls in _poll_as_tasks(store, server, clock).items():
                 listings = {u.split("?")[0] for u in sources[source_id].urls.values()}
                 pages = [u for u in urls if u.split("?")[0] not in listings]
@@ -226,7 +226,7 @@ def test_stored_pages_are_re_read_a_few_per_poll_each_once_per_period(store):
         watched = min(stored[source_id], source.recheck_limit)
         if source.options.get("body_from") == "listing":
             watched = 0  # the listing carries the whole body: nothing to re-read
-        assert rereads[source_id] == 2 * watched, source_id  # after 6 h, after 12 h
+        assert rereads[source_id] == 2 * watched, source_id  # after 6.5-7 h, 12.5-13.5 h
     assert sum(rereads.values()) > 0
     assert robots == []
     assert statuses == {304}

@@ -18,17 +18,10 @@ URL = "https://www.auswaertiges-amt.de/en/newsroom/news/anti-isis-coalition/2451
 SPELLING = "Da'ish"  # not a spelling the packaged rules know
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path, monkeypatch) -> str:
-    url = (
-        f"sqlite:///{tmp_path / 'store.db'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    monkeypatch.setenv("COALITION_WATCH_DB_URL", url)
+@pytest.fixture
+def db_url(store_url, monkeypatch) -> str:
     monkeypatch.setenv("COALITION_WATCH_ALERT_HORIZON_DAYS", "none")  # alerts, not digests
-    open_store(url).migrate()
-    return url
+    return store_url
 
 
 @pytest.fixture

@@ -16,20 +16,8 @@ from tests.conftest import SEED_2020, SEED_2021
 HISTORY = Path(__file__).resolve().parents[2] / "replay" / "history"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path, monkeypatch) -> str:
-    url = (
-        f"sqlite:///{tmp_path / 'store.db'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    monkeypatch.setenv("COALITION_WATCH_DB_URL", url)
-    open_store(url).migrate()
-    return url
-
-
 @pytest.fixture
-def loaded(db_url, run_cli) -> dict[str, int]:
+def loaded(store_url, run_cli) -> dict[str, int]:
     """The two seeds and the invented history; returns statement ids by publication date."""
     pages = sorted(str(p) for p in HISTORY.rglob("*.html"))
     code, out, err = run_cli("ingest", SEED_2020, SEED_2021, *pages, "--json")
@@ -62,7 +50,7 @@ def test_words_match_in_any_inflection_in_english_and_german(loaded, run_cli):
     assert "<mark>" in hit["snippet"]
 
 
-def test_german_text_is_stemmed_too(db_url, run_cli, tmp_path):
+def test_german_text_is_stemmed_too(store_url, run_cli, tmp_path):
     capture = tmp_path / "erklaerung.txt"
     capture.write_text(
         "Gemeinsame Erklärung der Minister\n\n30. März 2021\n\n"
@@ -104,8 +92,8 @@ def test_nothing_found_and_bad_filters(loaded, run_cli):
     assert search(run_cli, '"; DROP TABLE versions; --') == []  # words, not SQL
 
 
-def test_the_index_follows_new_and_reprocessed_versions(db_url, run_cli):
-    store = open_store(db_url)
+def test_the_index_follows_new_and_reprocessed_versions(store_url, run_cli):
+    store = open_store(store_url)
     run_cli("ingest", SEED_2020)
     assert search(run_cli, "Kadhimi")
     assert SearchIndex(store).refresh() == 0  # nothing left to add
@@ -113,8 +101,8 @@ def test_the_index_follows_new_and_reprocessed_versions(db_url, run_cli):
     assert search(run_cli, "Erbil")
 
 
-def test_the_statements_ui_has_a_search_box_and_a_results_page(db_url, loaded):
-    client = TestClient(create_app(Store(open_store(db_url).engine)))
+def test_the_statements_ui_has_a_search_box_and_a_results_page(store_url, loaded):
+    client = TestClient(create_app(Store(open_store(store_url).engine)))
     index = client.get("/")
     assert 'role="search"' in index.text and 'name="q"' in index.text
     page = client.get("/search", params={"q": "Erbil"})

@@ -176,3 +176,16 @@ def test_a_version_still_damaged_after_repair_goes_to_operators_not_readers(
         events = [r[0] for r in conn.execute(select(t.messages.c.event))]
     assert f"operator:encoding-damage:{version.id}" in events
     assert not [e for e in events if not e.startswith("operator:")]
+
+
+def test_a_recomputed_diff_keeps_the_reason_its_baseline_was_chosen(store) -> None:
+    from coalition_watch.diff import diff_documents
+
+    old = record(store, doc("old"), AA + "2347076", "aa-en")
+    new = record(store, doc("new"), AA + "2451466", "aa-en")
+    diff = diff_documents(doc("old"), doc("new"))
+    diff.baseline = "compared with the Federal Foreign Office's text of 4 June 2020"
+    cid, _ = store.save_comparison(old, new, "series", diff)
+    store.replace_comparison(cid, diff_documents(doc("old"), doc("new")))  # e.g. `reprocess`
+    stored = store.comparison(cid)
+    assert stored["baseline"] == stored["diff"]["baseline"] == diff.baseline

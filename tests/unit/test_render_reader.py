@@ -15,9 +15,11 @@ import pytest
 from coalition_watch.cli import main as cli
 from coalition_watch.diff import diff_documents
 from coalition_watch.extract import extract_path
+from coalition_watch.labels import theme_style
 from coalition_watch.model import Alert
 from coalition_watch.process import classify_diff
 from coalition_watch.render import alert_from_diff_json, limit_problems, render_email, render_slack
+from coalition_watch.render.slack import message_blocks
 from coalition_watch.subscriptions import Subscriber
 
 READER = Subscriber(
@@ -97,7 +99,9 @@ def test_slack_glance_first_and_every_readers_passage_in_the_thread(alert):
     first_group = next(i for i, b in enumerate(blocks) if "in the thread" in json.dumps(b))
     assert glance < first_group
     replies = payload["thread"]
-    headings = [r["blocks"][0]["text"]["text"] for r in replies]
+    headings = [message_blocks(r)[0]["text"]["text"] for r in replies]
+    colours = {r["attachments"][0]["color"] for r in replies}
+    assert colours == {theme_style("military").colour, theme_style("africa").colour}
     assert {h.split("*")[1] for h in headings} == {"Military", "Africa"}
     for heading in headings:
         theme = heading.split("*")[1].lower()
@@ -105,11 +109,11 @@ def test_slack_glance_first_and_every_readers_passage_in_the_thread(alert):
     threaded = [
         b
         for r in replies
-        for b in r["blocks"]
+        for b in message_blocks(r)
         if b["type"] == "section" and b["text"]["text"].startswith("• _")
     ]
     assert len(threaded) == len(reader_changes(alert))
-    whys = [b for r in replies for b in r["blocks"] if b["type"] == "context"]
+    whys = [b for r in replies for b in message_blocks(r) if b["type"] == "context"]
     assert len(whys) == len(reader_changes(alert))
     assert all(w["elements"][0]["text"].startswith("why: ") for w in whys)
 

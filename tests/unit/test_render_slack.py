@@ -11,6 +11,7 @@ from coalition_watch.render import (
     render_diff_json,
     render_slack,
 )
+from coalition_watch.render.slack import message_blocks
 from coalition_watch.render.view import word_segments
 from coalition_watch.subscriptions import Subscriber
 from tests.kit.samples import MARCH_2021, many_changes, seed_alert
@@ -108,7 +109,7 @@ def test_many_changes_stay_within_block_kit_limits_threading_the_readers_passage
     assert limit_problems(payload) == []
     assert len(payload["blocks"]) <= 50
     iraq = -(-n // 6)  # every sixth change is an iraq one: the reader's, none dropped
-    threaded = [b for r in payload.get("thread", []) for b in r["blocks"] if "• _" in str(b)]
+    threaded = [b for r in payload.get("thread", []) for b in message_blocks(r) if "• _" in str(b)]
     inline = [b for b in payload["blocks"] if "• _" in str(b)]
     assert len(threaded) + len(inline) == iraq
     if n > 1:
@@ -120,7 +121,7 @@ def test_a_reader_of_every_theme_gets_the_top_passages_threaded_and_a_count():
     alert = seed_alert(many_changes(500, length=300))
     payload = render_slack(alert, EVERY_THEME)
     assert limit_problems(payload) == []
-    threaded = [b for r in payload["thread"] for b in r["blocks"] if "• _" in str(b)]
+    threaded = [b for r in payload["thread"] for b in message_blocks(r) if "• _" in str(b)]
     assert len(threaded) == 100
     assert "400 more changes not listed here" in all_text(payload)
 
@@ -149,7 +150,7 @@ def test_a_digest_of_thirty_statements_fits_with_every_readers_passage_in_the_th
     assert "14 more statements: see the thread" in all_text(payload)
     # Each statement's iraq passages (4 of its 5 changes), none dropped.
     replies = payload["thread"]
-    passages = [b for r in replies for b in r["blocks"] if "• _" in str(b.get("text", ""))]
+    passages = [b for r in replies for b in message_blocks(r) if "• _" in str(b.get("text", ""))]
     assert len(replies) == 30 and len(passages) == 120
 
 

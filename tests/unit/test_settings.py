@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +173,9 @@ def test_the_light_kind_list_names_every_adapter():
     from coalition_watch.sources import ADAPTERS
 
     assert tuple(sorted(ADAPTERS)) == KINDS
+
+
+def test_the_readme_documents_every_setting_and_no_other():
+    readme = (Path(settings.__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `(COALITION_WATCH_\w+)` \|", readme, re.M))
+    assert documented == {variable.name for variable in settings.VARIABLES}

@@ -125,6 +125,10 @@ def test_index_lists_statements_by_series_in_date_order(client, seeded):
     assert SERIES in html
     assert html.index("Communique 2020") < html.index("Communique &lt;2021&gt;")
     assert f'href="/statements/{ids["v2021"].statement_id}"' in html
+    # each meeting: a readable date, where it is published, a link to its latest comparison
+    assert "4 Jun 2020" in html and "30 Mar 2021" in html
+    assert f'href="/comparisons/{ids["comparison"]}"' in html
+    assert "substantive change" in html and "none yet" in html
 
 
 def test_titles_are_escaped(client):
@@ -145,9 +149,12 @@ def test_statement_page_shows_publications_versions_and_comparisons(client, seed
 
 def test_comparison_page_shows_changes_side_by_side_with_spans_and_themes(client, seeded):
     _, ids = seeded
-    html = client.get(f"/comparisons/{ids['comparison']}").text
+    html = client.get(f"/comparisons/{ids['comparison']}?significance=all").text
     assert "<ins>grave</ins>" in html and "<ins>requiring repatriation</ins>" in html
     assert "<del>virtually today</del>" in html
+    # by default the page shows the substantive changes only
+    default = client.get(f"/comparisons/{ids['comparison']}").text
+    assert "<ins>grave</ins>" in default and "<del>virtually today</del>" not in default
     # The theme's label and colour from themes.yaml, with its readable text colour.
     assert (
         '<span class="pill theme" style="background:#8e3b6e;color:#ffffff">Detainees and camps<'
@@ -211,6 +218,8 @@ def test_ledger_lists_messages_and_delivery_state(client, seeded):
     html = client.get(f"/statements/{ids['v2021'].statement_id}/ledger").text
     assert "analyst@example.org" in html and "SMTP 451 try later" in html
     assert 'class="pill status-failed"' in html
+    # long cells stay on one line, the whole text in a tooltip
+    assert 'class="muted clip" title="SMTP 451 try later"' in html
     empty = client.get(f"/statements/{ids['v2020'].statement_id}/ledger").text
     assert "No message has been rendered" in empty
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coalition_watch.config_files import load_config, read_yaml
+from coalition_watch.config_files import load_config, read_mapping
 from coalition_watch.diff.acronyms import collapse_bracketed_expansions
 from coalition_watch.diff.dates import mark_days
 from coalition_watch.diff.tokens import (
@@ -191,7 +191,7 @@ def load_equivalences(path: str | Path | None = None) -> Equivalences:
 
 
 def _read(path: Path) -> Equivalences:
-    return _build(str(path), read_yaml(path))
+    return _build(str(path), read_mapping(path, _KNOWN_KEYS))
 
 
 _KNOWN_KEYS = {
@@ -208,13 +208,7 @@ _KNOWN_KEYS = {
 }
 
 
-def _build(name: str, data: Any) -> Equivalences:
-    if not isinstance(data, dict):
-        raise ConfigError(name, None, "expected a mapping at the top level")
-    unknown = set(data) - _KNOWN_KEYS
-    if unknown:
-        raise ConfigError(name, sorted(unknown)[0], "unknown key")
-
+def _build(name: str, data: dict[str, Any]) -> Equivalences:
     spelling = _mapping(name, data, "spelling")
     words = {
         str(k).casefold(): str(v).casefold() for k, v in _mapping(name, spelling, "words").items()

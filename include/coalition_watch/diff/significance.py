@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from coalition_watch.config_files import load_config, read_yaml
+from coalition_watch.config_files import load_config, read_mapping
 from coalition_watch.diff.tone import ToneLexicon, load_tone_lexicon, words_of
 from coalition_watch.errors import ConfigError
 from coalition_watch.model import Change, Document
@@ -258,12 +258,7 @@ def load_significance(path: str | Path | None = None) -> SignificanceRules:
 
 def _read(path: Path) -> SignificanceRules:
     name = str(path)
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise ConfigError(name, None, "expected a mapping")
-    unknown = set(data) - _KEYS
-    if unknown:
-        raise ConfigError(name, None, f"unknown key(s): {', '.join(sorted(unknown))}")
+    data = read_mapping(path, _KEYS)
     weights = _numbers(name, data, "weights", _WEIGHTS)
     caps = _numbers(name, data, "caps", _CAPS)
     return SignificanceRules(

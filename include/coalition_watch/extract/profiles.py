@@ -16,7 +16,7 @@ from typing import Any
 
 import soupsieve
 
-from coalition_watch.config_files import load_config, read_yaml
+from coalition_watch.config_files import load_config, read_mapping
 from coalition_watch.errors import ConfigError
 
 _LIST_KEYS = (
@@ -205,13 +205,7 @@ def catalogue() -> Catalogue:
 
 def load_catalogue(path: Path) -> Catalogue:
     file = str(path)
-    data = read_yaml(path)
-    if not isinstance(data, Mapping):
-        raise ConfigError(file, None, "expected a mapping at the top level")
-    known = {"defaults", "kinds", "generic", "block_pages", "text_capture"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(file, unknown[0], f"unknown key; known: {', '.join(sorted(known))}")
+    data = read_mapping(path, ("defaults", "kinds", "generic", "block_pages", "text_capture"))
     defaults = data.get("defaults") or {}
     kinds = {k: build_profile(k, v, defaults=defaults, file=file) for k, v in data["kinds"].items()}
     generic = {

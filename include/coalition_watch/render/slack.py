@@ -3,8 +3,9 @@
 A message is a chat.postMessage payload; when the reader's passages do not fit in one
 message (more than `delivery.slack_passages`), the message keeps At a glance and one
 line per theme, and the passages go into a thread, one reply per theme (a theme too
-long for one reply takes several). The replies wait under the payload's `thread` key;
-the transport posts them with the parent's `thread_ts`.
+long for one reply takes several), each reply in an attachment with the theme's colour.
+The replies wait under the payload's `thread` key; the transport posts them with the
+parent's `thread_ts`.
 
 Limits (api.slack.com/reference/block-kit): 50 blocks per message, 3000 characters in a
 section's text, 150 in a header, 10 context elements. Statement text is untrusted: every
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from slack_sdk.models.attachments import BlockAttachment
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -176,8 +178,26 @@ def _thread(view: AlertView, title: str = "") -> list[dict]:
             blocks: list[Block] = [_section(lead + _group_heading(group) + part)]
             for passage in chunk:
                 blocks += _passage_blocks(passage)
-            replies.append(_payload(f"{group.label}: {group.total_line}{part}", blocks))
+            replies.append(
+                _coloured(f"{group.label}: {group.total_line}{part}", blocks, group.badge.colour)
+            )
     return replies
+
+
+def _coloured(text: str, blocks: list[Block], colour: str) -> dict:
+    """A message whose blocks sit in an attachment with the theme's colour bar: the one
+    way Slack shows a colour, the theme's colour from themes.yaml as everywhere else."""
+    attachment = BlockAttachment(blocks=blocks, color=colour, fallback=text)
+    return {
+        "text": truncate_mrkdwn(slack_escape(text), FALLBACK_TEXT),
+        "attachments": [attachment.to_dict()],
+    }
+
+
+def message_blocks(message: dict) -> list[dict]:
+    """Every block of a message, its attachments' included."""
+    inner = [b for a in message.get("attachments", []) for b in a.get("blocks", [])]
+    return [*message.get("blocks", []), *inner]
 
 
 def _summary_blocks(view: AlertView) -> list[Block]:
@@ -289,7 +309,7 @@ def limit_problems(payload: dict) -> list[str]:
 
 def _message_problems(payload: dict, where: str) -> list[str]:
     problems = []
-    blocks = payload.get("blocks", [])
+    blocks = message_blocks(payload)
     if not payload.get("text"):
         problems.append(f"{where}no plain `text` fallback")
     if len(payload.get("text", "")) > MAX_TEXT:

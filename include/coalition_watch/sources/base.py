@@ -13,6 +13,7 @@ import dataclasses
 import email.utils
 import html as html_lib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -124,6 +125,12 @@ class SourceAdapter:
     # -- the two operations ---------------------------------------------------------------
     def discover(self, client: PoliteClient) -> list[Item]:
         raise NotImplementedError
+
+    def listing_pages(self, client: PoliteClient) -> Iterator[list[Item]]:
+        """The listing page after page, newest first, reaching further back than a poll
+        reads (date-range backfills). Kinds whose sites paginate override it; otherwise
+        the one listing there is."""
+        yield self.discover(client)
 
     def fetch_document(self, client: PoliteClient, item: Item) -> Fetched | None:
         """The item's page through the kind's extractor (or its listing body)."""

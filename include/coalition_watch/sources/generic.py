@@ -12,6 +12,7 @@ served (coalition_watch.extract.dates.parse_date).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
@@ -68,11 +69,28 @@ class Generic(SourceAdapter):
             cleaned.append(dataclasses.replace(item, title=profile.clean_title(item.title)))
         return cleaned
 
+    def listing_pages(self, client: PoliteClient) -> Iterator[list[Item]]:
+        """An HTML listing page after page, following its rel="next" link (the archive's
+        older pages); an RSS listing is one page."""
+        if self.source.option("listing_format") == "rss":
+            yield self.discover(client)
+            return
+        url: str | None = self.source.urls["listing"]
+        seen: set[str] = set()
+        while url and url not in seen:
+            seen.add(url)
+            items, url = self._html_page(client, url)
+            yield self._clean_titles(items)
+
     def _from_html(self, client: PoliteClient, url: str) -> list[Item]:
+        return self._html_page(client, url)[0]
+
+    def _html_page(self, client: PoliteClient, url: str) -> tuple[list[Item], str | None]:
+        """The coalition statements of one listing page, and the URL of the next page."""
         listing: dict[str, Any] = self.source.option("listing")
         response = self.get_page(client, url)
         if response.not_modified:
-            return []
+            return [], None
         served_on = fetch_date(response)
         soup = BeautifulSoup(response.text, "lxml")
         rows = soup.select(listing["item"])
@@ -99,7 +117,8 @@ class Generic(SourceAdapter):
                     language=self.source.language,
                 )
             )
-        return found
+        following = soup.select_one('link[rel~="next"][href], a[rel~="next"][href]')
+        return found, urljoin(response.url, following["href"]) if following else None
 
     def fetch_document(self, client: PoliteClient, item: Item) -> Fetched | None:
         response = self.get_page(client, item.url)

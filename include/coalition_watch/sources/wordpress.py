@@ -8,6 +8,7 @@ the whole body, so by default the body is read from it; `body_from: page` reads 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from urllib.parse import urljoin
 
 from coalition_watch.errors import PermanentFetchError
@@ -48,10 +49,31 @@ class WordPress(SourceAdapter):
             return self.select(self._from_rest(client, url))
         return self.select(self.rss_listing(client, self.source.urls["rss"]))
 
+    def listing_pages(self, client: PoliteClient) -> Iterator[list[Item]]:
+        """REST listings page by page (`page=N`, as many as X-WP-TotalPages says)."""
+        url = self.source.urls.get("rest")
+        if not url:
+            yield self.discover(client)
+            return
+        page = 1
+        while True:
+            page_url = url if page == 1 else f"{url}{'&' if '?' in url else '?'}page={page}"
+            items, pages = self._rest_page(client, page_url)
+            yield items
+            page += 1
+            if page > pages:
+                return
+
     def _from_rest(self, client: PoliteClient, url: str) -> list[Item]:
+        return self._rest_page(client, url)[0]
+
+    def _rest_page(self, client: PoliteClient, url: str) -> tuple[list[Item], int]:
+        """One page of posts, filtered, and how many pages the listing has."""
         response = client.get(url, allowed_hosts=self.source.allowed_hosts, accept=JSON_TYPES)
         if response.not_modified:
-            return []
+            return [], 0
+        header = response.headers.get("x-wp-totalpages", "1")
+        pages = int(header) if header.strip().isdigit() else 1
         try:
             posts = json.loads(response.text)
             if not isinstance(posts, list):
@@ -84,4 +106,4 @@ class WordPress(SourceAdapter):
                     body_html=content,
                 )
             )
-        return found
+        return found, pages

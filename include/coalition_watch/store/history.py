@@ -22,6 +22,9 @@ class StatementSummary:
     published: str | None
     publications: int
     versions: int
+    sources: tuple[str, ...] = ()  # where it is published
+    latest_comparison: int | None = None  # the newest comparison that ends at it
+    latest_substantive: int = 0  # its substantive changes
 
 
 @dataclass(frozen=True)
@@ -121,9 +124,29 @@ def series_overview(store: Store) -> list[SeriesSummary]:
             t.statements.c.id,
         )
     )
+    # the newest comparison ending at each statement, and where each is published
+    latest = (
+        select(
+            t.publications.c.statement_id,
+            func.max(t.comparisons.c.id).label("comparison_id"),
+        )
+        .join(t.versions, t.versions.c.publication_id == t.publications.c.id)
+        .join(t.comparisons, t.comparisons.c.new_version_id == t.versions.c.id)
+        .group_by(t.publications.c.statement_id)
+        .subquery()
+    )
+    latest_q = select(
+        latest.c.statement_id, latest.c.comparison_id, t.comparisons.c.substantive
+    ).join(t.comparisons, t.comparisons.c.id == latest.c.comparison_id)
+    sources_q = select(t.publications.c.statement_id, t.publications.c.source).distinct()
     grouped: dict[str, list[StatementSummary]] = {}
     with store.engine.connect() as conn:
+        newest = {r.statement_id: (r.comparison_id, r.substantive) for r in conn.execute(latest_q)}
+        published_at: dict[int, list[str]] = {}
+        for r in conn.execute(sources_q.order_by(t.publications.c.source)):
+            published_at.setdefault(r.statement_id, []).append(r.source)
         for row in conn.execute(q):
+            comparison_id, substantive = newest.get(row.id, (None, 0))
             grouped.setdefault(row.series, []).append(
                 StatementSummary(
                     id=row.id,
@@ -132,6 +155,9 @@ def series_overview(store: Store) -> list[SeriesSummary]:
                     published=row.published,
                     publications=row.publications or 0,
                     versions=row.versions or 0,
+                    sources=tuple(published_at.get(row.id, ())),
+                    latest_comparison=comparison_id,
+                    latest_substantive=substantive or 0,
                 )
             )
     return [SeriesSummary(series, tuple(items)) for series, items in grouped.items()]

@@ -282,6 +282,29 @@ class Store:
         with self.engine.connect() as conn:
             return [(row.url, row.language) for row in conn.execute(query)]
 
+    def quarantined_publications(self, source: str) -> list[tuple[str, str | None]]:
+        """(url, language) of the source's publications whose newest version is
+        quarantined: re-read on every poll until they extract well again."""
+        later = t.versions.alias("later")
+        newest = (
+            select(func.max(later.c.id))
+            .where(later.c.publication_id == t.publications.c.id)
+            .correlate(t.publications)
+            .scalar_subquery()
+        )
+        query = (
+            select(t.publications.c.url, t.publications.c.language)
+            .join(t.versions, t.versions.c.publication_id == t.publications.c.id)
+            .where(
+                t.publications.c.source == source,
+                t.versions.c.id == newest,
+                t.versions.c.status == "quarantined",
+            )
+            .order_by(t.publications.c.url)
+        )
+        with self.engine.connect() as conn:
+            return [(row.url, row.language) for row in conn.execute(query)]
+
     # -- robots.txt -------------------------------------------------------------------------
     def robots(self, origin: str) -> RobotsRules | None:
         with self.engine.connect() as conn:
@@ -720,14 +743,22 @@ class Store:
         return rows
 
     def replace_comparison(self, comparison_id: int, diff: Diff) -> None:
-        """Replace a comparison's diff and its change rows with a recomputed diff."""
+        """Replace a comparison's diff and its change rows with a recomputed diff.
+
+        Why the old version was chosen (`baseline`) belongs to the pair, not to the diff
+        computation: a recomputed diff without one keeps the stored reason."""
         with self.engine.begin() as conn:
+            if diff.baseline is None:
+                diff.baseline = conn.execute(
+                    select(t.comparisons.c.baseline).where(t.comparisons.c.id == comparison_id)
+                ).scalar()
             conn.execute(
                 update(t.comparisons)
                 .where(t.comparisons.c.id == comparison_id)
                 .values(
                     substantive=len(diff.substantive),
                     cosmetic=len(diff.cosmetic),
+                    baseline=diff.baseline,
                     diff=diff.to_json(),
                 )
             )

@@ -10,8 +10,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -27,7 +28,7 @@ from coalition_watch.series import series_label
 from coalition_watch.store import history
 from coalition_watch.store.repository import Store, open_store
 from coalition_watch.ui.access import OPEN_ACCESS, Access, AccessPolicy
-from coalition_watch.ui.chart import share_chart_svg
+from coalition_watch.ui.chart import DEFAULT_THEMES, largest_themes, share_chart_svg, short_date
 from coalition_watch.ui.colors import theme_colors
 from coalition_watch.ui.feeds import feeds_router
 from coalition_watch.ui.highlight import Segment, mark_spans
@@ -147,6 +148,13 @@ class _Services:
         return self._differ, self._differ_reason
 
 
+def readable_time(value: datetime) -> str:
+    """'2 Dec 2026, 01:41 UTC': a ledger time a person reads at a glance."""
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    return f"{value.day} {value:%b %Y, %H:%M} UTC"
+
+
 def create_app(
     store: Store | Callable[[], Store] | None = None,
     *,
@@ -179,6 +187,8 @@ def create_app(
         lstrip_blocks=True,
     )
     env.filters["series_label"] = series_label
+    env.filters["short_date"] = short_date
+    env.filters["when"] = readable_time
     env.filters.update(theme_label=theme_label, theme_style=theme_style, source_label=source_label)
     templates = Jinja2Templates(env=env)
 
@@ -269,7 +279,7 @@ def create_app(
             old=old,
             new=new,
             comparison=comparison,
-            rows=diff_rows(diff, significance, theme),
+            rows=diff_rows(diff, None if significance == "all" else significance, theme),
             colors=theme_colors(all_themes),
             themes=all_themes,
             significance=significance,
@@ -290,7 +300,8 @@ def create_app(
     def comparison(
         request: Request,
         comparison_id: int,
-        significance: str | None = Query(None, pattern="^(substantive|cosmetic)$"),
+        # substantive by default: cosmetic changes are what a reader skips first
+        significance: str = Query("substantive", pattern="^(substantive|cosmetic|all)$"),
         theme: str | None = None,
     ) -> HTMLResponse:
         summary = history.comparison_summary(services.store, known_id("comparison", comparison_id))
@@ -307,7 +318,8 @@ def create_app(
         request: Request,
         old: int,
         new: int,
-        significance: str | None = Query(None, pattern="^(substantive|cosmetic)$"),
+        # substantive by default: cosmetic changes are what a reader skips first
+        significance: str = Query("substantive", pattern="^(substantive|cosmetic|all)$"),
         theme: str | None = None,
     ) -> Response:
         if old == new:
@@ -318,7 +330,11 @@ def create_app(
         stored = history.comparison_for_pair(services.store, old, new)
         if stored is not None:
             url = request.url_for("comparison", comparison_id=stored).path
-            filters = {"significance": significance, "theme": theme}
+            # the default (substantive) needs no query string
+            filters = {
+                "significance": significance != "substantive" and significance,
+                "theme": theme,
+            }
             query = urlencode({k: v for k, v in filters.items() if v})
             return RedirectResponse(url + ("?" + query if query else ""), status_code=303)
         differ, reason = services.differ()
@@ -347,7 +363,9 @@ def create_app(
         name="series",
         dependencies=statements_level,
     )
-    def series(request: Request, series: str) -> HTMLResponse:
+    def series(
+        request: Request, series: str, theme: Annotated[list[str] | None, Query()] = None
+    ) -> HTMLResponse:
         overview = {s.series: s for s in history.series_overview(services.store)}
         if series not in overview:
             raise not_found(f"series {series!r}")
@@ -357,28 +375,30 @@ def create_app(
             if cache
             else []
         )
-        themes = sorted({t for m in meetings for t in m.shares})
-        chart = share_chart_svg(meetings, f"Theme shares in {series}") if meetings else None
+        ranked = largest_themes(meetings, count=len({t for m in meetings for t in m.shares}))
+        chosen = [t for t in ranked if t in set(theme)] if theme else ranked[:DEFAULT_THEMES]
+        chart = share_chart_svg(meetings, f"Theme shares in {series}", chosen) if meetings else None
         return page(
             request,
             "series.html",
             summary=overview[series],
             meetings=meetings,
-            themes=themes,
-            colors=theme_colors(themes),
+            themes=chosen,
+            all_themes=ranked,
+            colors=theme_colors(ranked),
             chart=Markup(chart) if chart else None,  # built with every value escaped
             unavailable=reason,
         )
 
     @app.get("/series/{series}/themes.svg", name="series_chart", dependencies=statements_level)
-    def series_chart(series: str) -> Response:
+    def series_chart(series: str, theme: Annotated[list[str] | None, Query()] = None) -> Response:
         cache, reason = services.shares()
         if cache is None:
             raise HTTPException(status_code=503, detail=reason)
         meetings = cache.for_versions(history.latest_versions_of_series(services.store, series))
         if not meetings:
             raise not_found(f"dated statements in series {series!r}")
-        svg = share_chart_svg(meetings, f"Theme shares in {series}")
+        svg = share_chart_svg(meetings, f"Theme shares in {series}", theme or None)
         return Response(svg, media_type="image/svg+xml")
 
     return app

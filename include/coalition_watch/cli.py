@@ -303,6 +303,31 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_feed_link(args) -> int:
+    """Print the signed address of a theme's or a series' Atom feed, for a feed reader."""
+    from coalition_watch.links import reader_feed_link
+    from coalition_watch.series import SERIES
+    from coalition_watch.settings import LINK_SECRET_ENV
+    from coalition_watch.themes import load_themes
+
+    if args.theme:
+        if args.theme not in load_themes().ids:
+            raise BadInput(f"feed-link: --theme: unknown theme {args.theme!r}")
+        kind, key = "themes", args.theme
+    else:
+        if args.series not in SERIES:
+            raise BadInput(f"feed-link: --series: unknown series {args.series!r}")
+        kind, key = "series", args.series
+    link = reader_feed_link(kind, key)
+    if link is None:
+        raise BadInput(
+            "feed-link: feeds cannot be signed here: set COALITION_WATCH_LINK_BASE and "
+            f"{LINK_SECRET_ENV} (or the Airflow variable or connection, see docs/alerts.md)"
+        )
+    print(link)
+    return EXIT_OK
+
+
 def cmd_poll(args) -> int:
     from coalition_watch import jobs
 
@@ -473,6 +498,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--series", help="only statements of this series")
     p.add_argument("--since", type=_iso_date, help="statements published on or after DATE")
     p.add_argument("--db", help=db_help)
+
+    p = add("feed-link", cmd_feed_link, "Print the signed address of an Atom feed.")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--theme", help="the feed of one theme")
+    which.add_argument("--series", help="the feed of one series")
 
     p = add("poll", cmd_poll, "Poll sources once and store new versions (no Airflow needed).")
     p.add_argument("--source", action="append", help="source id (repeatable; default: all)")

@@ -372,15 +372,19 @@ def export_changes(
 
 
 def feed_identity(theme: str | None, series: str | None) -> dict:
-    """The title and permanent id of the Atom feed of a theme, a series, or everything."""
+    """The title (labels, as a reader reads them) and permanent id of the Atom feed of a
+    theme, a series, or everything."""
+    from coalition_watch.labels import theme_label
+    from coalition_watch.series import series_label
+
     if theme:
         return {
-            "title": f"coalition-watch: {theme}",
+            "title": f"coalition-watch: {theme_label(theme)}",
             "feed_id": f"urn:coalition-watch:theme:{theme}",
         }
     if series:
         return {
-            "title": f"coalition-watch: {series}",
+            "title": f"coalition-watch: {series_label(series)}",
             "feed_id": f"urn:coalition-watch:series:{series}",
         }
     return {"title": "coalition-watch: every theme", "feed_id": "urn:coalition-watch:all"}

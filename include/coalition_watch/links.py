@@ -1,4 +1,4 @@
-"""Signed links a reader can open without an Airflow login: one comparison, read-only.
+"""Signed links a reader can open without an Airflow login: one comparison, or one feed.
 
 A link is `<link base>/shared/comparisons/<id>?token=<token>`. The token is an
 itsdangerous timed signature over {comparison id, reader's themes}, so it opens that
@@ -12,6 +12,11 @@ The signing key is a secret, never in the repository. It is looked up, in order:
      its database, or AIRFLOW_VAR_COALITION_WATCH_LINK_SECRET);
   3. the password of the Airflow connection `coalition_watch_links`.
 Without one, messages link to the operators' pages (behind the Airflow login) instead.
+
+A feed address is `<link base>/shared/feeds/themes/<theme>.atom?token=<token>` (or
+`series/<series>`): a signature over that one feed, without expiry, because a feed reader
+keeps polling the address it was given. Its entries link to signed comparison pages.
+Rotating the secret revokes every link and feed address at once.
 """
 
 from __future__ import annotations
@@ -22,7 +27,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import (
+    BadSignature,
+    SignatureExpired,
+    TimestampSigner,
+    URLSafeSerializer,
+    URLSafeTimedSerializer,
+)
 
 from coalition_watch.errors import ConfigError
 from coalition_watch.settings import LINK_SECRET_ENV, MIN_LINK_SECRET_LENGTH, current
@@ -35,6 +46,8 @@ DEFAULT_DAYS = 30
 SHARED_PREFIX = "/shared"
 # The salt separates these tokens from any other use of the same key; v1 allows rotation.
 SALT = "coalition-watch.shared-comparison.v1"
+FEED_SALT = "coalition-watch.shared-feed.v1"
+FEED_KINDS = ("themes", "series")
 
 Clock = Callable[[], float]
 
@@ -111,15 +124,51 @@ def shared_path(comparison_id: int, token: str) -> str:
     return f"{SHARED_PREFIX}/comparisons/{comparison_id}?{urlencode({'token': token})}"
 
 
-def reader_link(comparison_id: int | None, themes: Iterable[str]) -> str | None:
-    """The signed link for a reader of `themes`, or None when links cannot be signed here."""
+def issue_feed_token(kind: str, key: str, *, secret: str) -> str:
+    return URLSafeSerializer(secret, salt=FEED_SALT).dumps({"f": f"{kind}/{key}"})
+
+
+def read_feed_token(token: str, kind: str, key: str, *, secret: str) -> None:
+    """Pass when `token` opens the feed `kind/key`; LinkRejected otherwise."""
+    try:
+        payload = URLSafeSerializer(secret, salt=FEED_SALT).loads(token)
+    except BadSignature:
+        raise LinkRejected("this feed address is not valid (it was altered or cut short)") from None
+    if payload != {"f": f"{kind}/{key}"}:
+        raise LinkRejected("this feed address is for another feed")
+
+
+def feed_path(kind: str, key: str, token: str) -> str:
+    return f"{SHARED_PREFIX}/feeds/{kind}/{key}.atom?{urlencode({'token': token})}"
+
+
+def _signing_base() -> tuple[str, str] | None:
+    """The link base and the secret, or None when this deployment cannot sign links."""
     base = current().link_base
-    if comparison_id is None or not base:
+    if not base:
         return None
     secret = link_secret()
     if secret is None:
         log.info("no %s configured: messages link to the operators' pages", LINK_SECRET_ENV)
         return None
-    return base.rstrip("/") + shared_path(
-        comparison_id, issue_token(comparison_id, themes, secret=secret)
-    )
+    return base.rstrip("/"), secret
+
+
+def reader_link(comparison_id: int | None, themes: Iterable[str]) -> str | None:
+    """The signed link for a reader of `themes`, or None when links cannot be signed here."""
+    signing = None if comparison_id is None else _signing_base()
+    if signing is None:
+        return None
+    base, secret = signing
+    return base + shared_path(comparison_id, issue_token(comparison_id, themes, secret=secret))
+
+
+def reader_feed_link(kind: str, key: str) -> str | None:
+    """The signed address of the Atom feed of one theme or series, or None (see above)."""
+    if kind not in FEED_KINDS:
+        raise ValueError(f"feed kind {kind!r} is not one of {FEED_KINDS}")
+    signing = _signing_base()
+    if signing is None:
+        return None
+    base, secret = signing
+    return base + feed_path(kind, key, issue_feed_token(kind, key, secret=secret))

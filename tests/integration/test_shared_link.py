@@ -21,7 +21,7 @@ from coalition_watch.classify import Classifier
 from coalition_watch.deliver import deliver_pending
 from coalition_watch.deliver.transports import hook_transports
 from coalition_watch.extract import extract_path
-from coalition_watch.links import issue_token, shared_path
+from coalition_watch.links import issue_feed_token, issue_token, reader_feed_link, shared_path
 from coalition_watch.process import Processor
 from coalition_watch.settings import LINK_SECRET_ENV as SECRET_ENV
 from coalition_watch.store import open_store
@@ -171,3 +171,29 @@ def test_operator_pages_still_need_an_airflow_login(server, delivered):
     for path in ("/", f"/comparisons/{comparison}", "/statements/1/ledger"):
         status, _, _ = get(f"{base}/coalition-watch{path}")
         assert status == 401, path
+
+
+def test_a_signed_feed_address_serves_the_feed_and_its_entries_open(delivered):
+    from lxml import etree
+
+    status, kind, body = get(reader_feed_link("themes", "africa"))
+    assert status == 200 and kind.startswith("application/atom+xml")
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    feed = etree.fromstring(body.encode())
+    assert feed.findtext("a:title", namespaces=atom) == "coalition-watch: Africa"
+    links = feed.xpath("a:entry/a:link/@href", namespaces=atom)  # rel defaults to alternate
+    assert links and all("/coalition-watch/shared/comparisons/" in link for link in links)
+    status, _, page = get(links[0])  # an entry opens without a login, on the feed's theme
+    groups = set(re.findall(r'<h2 class="group"[^>]*><span class="pill theme"[^>]*>([^<]+)<', page))
+    assert status == 200 and groups == {"Africa"}
+
+
+def test_a_feed_token_opens_only_its_feed(server, delivered):
+    base, _ = server
+    token = issue_feed_token("themes", "africa", secret=SECRET)
+    status, kind, text = get(f"{base}/coalition-watch/shared/feeds/themes/iraq.atom?token={token}")
+    assert status == 403 and kind.startswith("text/plain") and "another feed" in text
+    status, _, text = get(f"{base}/coalition-watch/shared/feeds/themes/africa.atom?token=x{token}")
+    assert status == 403 and "not valid" in text
+    status, _, _ = get(f"{base}/coalition-watch/feeds/themes/africa.atom")  # unsigned: operators
+    assert status == 401

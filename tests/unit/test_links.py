@@ -1,4 +1,5 @@
-"""Signed comparison links: what a token grants, and every way one is refused."""
+"""Signed comparison links and feed addresses: what a token grants, and every way one is
+refused."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import pytest
 from coalition_watch.errors import ConfigError
 from coalition_watch.links import (
     LinkRejected,
+    issue_feed_token,
     issue_token,
     link_days,
     link_secret,
+    read_feed_token,
     read_token,
+    reader_feed_link,
     reader_link,
 )
 from coalition_watch.settings import LINK_BASE_ENV
@@ -99,3 +103,59 @@ def test_a_reader_link_needs_a_base_a_secret_and_a_comparison(monkeypatch):
     assert reader_link(None, ["africa"]) is None
     monkeypatch.delenv(LINK_BASE_ENV)
     assert reader_link(3, ["africa"]) is None
+
+
+def test_a_feed_token_opens_its_feed_and_no_other():
+    token = issue_feed_token("themes", "africa", secret=SECRET)
+    read_feed_token(token, "themes", "africa", secret=SECRET)  # passes
+    for kind, key in (("themes", "iraq"), ("series", "africa")):
+        with pytest.raises(LinkRejected, match="another feed"):
+            read_feed_token(token, kind, key, secret=SECRET)
+    with pytest.raises(LinkRejected, match="not valid"):
+        read_feed_token(token, "themes", "africa", secret="another-secret-0123456789")
+    with pytest.raises(LinkRejected, match="not valid"):
+        read_feed_token(token[:-4], "themes", "africa", secret=SECRET)
+
+
+def test_a_comparison_token_is_no_feed_token_nor_the_reverse():
+    feed = issue_feed_token("themes", "africa", secret=SECRET)
+    with pytest.raises(LinkRejected):
+        read_token(feed, 1, secret=SECRET)
+    with pytest.raises(LinkRejected):
+        read_feed_token(
+            issue_token(1, ["africa"], secret=SECRET), "themes", "africa", secret=SECRET
+        )
+
+
+def test_a_feed_link_needs_a_base_and_a_secret(monkeypatch):
+    monkeypatch.setenv(LINK_BASE_ENV, "https://watch.example.org/coalition-watch")
+    monkeypatch.setenv(SECRET_ENV, SECRET)
+    link = reader_feed_link("series", "small_group_ministerial")
+    prefix = "https://watch.example.org/coalition-watch/shared/feeds/series/"
+    assert link.startswith(prefix + "small_group_ministerial.atom?token=")
+    read_feed_token(link.split("token=")[1], "series", "small_group_ministerial", secret=SECRET)
+    monkeypatch.delenv(SECRET_ENV)
+    assert reader_feed_link("series", "small_group_ministerial") is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--theme", "atlantis"], "feed-link: --theme: unknown theme 'atlantis'"),
+        (["--series", "tea_party"], "feed-link: --series: unknown series 'tea_party'"),
+        (["--theme", "africa"], "feeds cannot be signed here"),
+        ([], "one of the arguments --theme --series is required"),
+    ],
+)
+def test_feed_link_mistakes_are_one_line_and_exit_2(run_cli, monkeypatch, args, message):
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    code, out, err = run_cli("feed-link", *args)
+    assert code == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_feed_link_prints_the_signed_address(run_cli, monkeypatch):
+    monkeypatch.setenv(LINK_BASE_ENV, "https://watch.example.org/coalition-watch")
+    monkeypatch.setenv(SECRET_ENV, SECRET)
+    code, out, _ = run_cli("feed-link", "--theme", "africa")
+    assert code == 0
+    read_feed_token(out.strip().split("token=")[1], "themes", "africa", secret=SECRET)

@@ -30,7 +30,7 @@ from coalition_watch.store.repository import Store, open_store
 from coalition_watch.ui.access import OPEN_ACCESS, Access, AccessPolicy
 from coalition_watch.ui.chart import DEFAULT_THEMES, largest_themes, share_chart_svg, short_date
 from coalition_watch.ui.colors import theme_colors
-from coalition_watch.ui.feeds import feeds_router
+from coalition_watch.ui.feeds import feeds_router, shared_feeds_router
 from coalition_watch.ui.highlight import Segment, mark_spans
 from coalition_watch.ui.search import search_router
 from coalition_watch.ui.shared import shared_router
@@ -213,6 +213,7 @@ def create_app(
 
     # The page a message links to: public, its signed token is the authorisation.
     app.include_router(shared_router(lambda: services.store, templates))
+    app.include_router(shared_feeds_router(lambda: services.store))
     statements_level = access.require(Access.STATEMENTS)
     recipients_level = access.require(Access.RECIPIENTS)
     app.include_router(search_router(lambda: services.store, page, statements_level))

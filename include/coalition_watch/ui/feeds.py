@@ -8,7 +8,14 @@ JSON API (documented in the README). Same rows as `coalition-watch export`.
     GET /api/statements/{id}              one statement: publications, versions, comparisons
     GET /api/search?q=&theme=&series=&since=   ranked hits with highlighted snippets
 
-Behind the same authorisation as the statements pages (Airflow's, in the plugin).
+Behind the same authorisation as the statements pages (Airflow's, in the plugin). A feed
+reader cannot log in to Airflow, so each feed also has a signed address
+(`coalition-watch feed-link`, coalition_watch.links) served without a login:
+
+    GET /shared/feeds/themes/{theme}.atom?token=…
+    GET /shared/feeds/series/{series}.atom?token=…
+
+whose entries link to signed comparison pages, so a reader can open every change.
 """
 
 from __future__ import annotations
@@ -19,8 +26,9 @@ from datetime import date, datetime
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.params import Depends
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 
+from coalition_watch.links import LinkRejected, link_secret, read_feed_token, reader_link
 from coalition_watch.store import history
 from coalition_watch.store.repository import Store
 
@@ -53,34 +61,77 @@ def _plain(value):
     return value
 
 
-def feeds_router(store: Callable[[], Store], dependencies: list[Depends]) -> APIRouter:
-    from coalition_watch.export import change_rows, to_atom
+def _atom(
+    request: Request,
+    store: Store,
+    theme: str | None,
+    series: str | None,
+    *,
+    link_base: str | None,
+    signed_entries: bool = False,
+) -> Response:
+    """The Atom feed of a theme or a series; with `signed_entries`, entries link to signed
+    comparison pages a reader without an Airflow login can open."""
+    from dataclasses import replace
 
-    router = APIRouter(dependencies=dependencies)
+    from coalition_watch.export import change_rows, to_atom
+    from coalition_watch.jobs import feed_identity
+
+    _known(theme, series, None)
+    rows = change_rows(store, theme=theme, series=series, link_base=link_base)
+    if signed_entries:
+        themes = [theme] if theme else []
+        links = {r.comparison_id: reader_link(r.comparison_id, themes) for r in rows}
+        rows = [replace(r, link=links[r.comparison_id] or r.link) for r in rows]
+    body = to_atom(
+        rows,
+        **feed_identity(theme, series),
+        self_link=str(request.url),
+        alternate_link=None if signed_entries else str(request.url_for("index")),
+    )
+    return Response(body, media_type=ATOM)
+
+
+def shared_feeds_router(store: Callable[[], Store]) -> APIRouter:
+    """Public routes: the feeds on signed addresses. Include with no access dependencies."""
+    router = APIRouter()
+
+    def signed_feed(request: Request, kind: str, key: str, token: str) -> Response:
+        secret = link_secret()
+        if secret is None:
+            return PlainTextResponse("Signed feed addresses are not enabled here.", 503)
+        try:
+            read_feed_token(token, kind, key, secret=secret)
+        except LinkRejected as exc:
+            return PlainTextResponse(f"{str(exc).capitalize()}.", 403)
+        theme, series = (key, None) if kind == "themes" else (None, key)
+        return _atom(request, store(), theme, series, link_base=None, signed_entries=True)
+
+    @router.get("/shared/feeds/themes/{theme}.atom", name="shared_theme_feed")
+    def shared_theme_feed(request: Request, theme: str, token: str = Query("", max_length=500)):
+        return signed_feed(request, "themes", theme, token)
+
+    @router.get("/shared/feeds/series/{series}.atom", name="shared_series_feed")
+    def shared_series_feed(request: Request, series: str, token: str = Query("", max_length=500)):
+        return signed_feed(request, "series", series, token)
+
+    return router
+
+
+def feeds_router(store: Callable[[], Store], dependencies: list[Depends]) -> APIRouter:
+    from coalition_watch.export import change_rows
     from coalition_watch.settings import current
 
+    router = APIRouter(dependencies=dependencies)
     link_base = current().link_base
-
-    def feed(request: Request, theme: str | None, series: str | None) -> Response:
-        from coalition_watch.jobs import feed_identity
-
-        _known(theme, series, None)
-        rows = change_rows(store(), theme=theme, series=series, link_base=link_base)
-        body = to_atom(
-            rows,
-            **feed_identity(theme, series),
-            self_link=str(request.url),
-            alternate_link=str(request.url_for("index")),
-        )
-        return Response(body, media_type=ATOM)
 
     @router.get("/feeds/themes/{theme}.atom", name="theme_feed")
     def theme_feed(request: Request, theme: str) -> Response:
-        return feed(request, theme, None)
+        return _atom(request, store(), theme, None, link_base=link_base)
 
     @router.get("/feeds/series/{series}.atom", name="series_feed")
     def series_feed(request: Request, series: str) -> Response:
-        return feed(request, None, series)
+        return _atom(request, store(), None, series, link_base=link_base)
 
     @router.get("/api/changes", name="api_changes")
     def api_changes(

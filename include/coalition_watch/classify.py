@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from coalition_watch.indicator_index import IndicatorIndex
 from coalition_watch.model import Change, ThemeMatch
@@ -76,6 +77,16 @@ def split_sentences(text: str) -> list[str]:
 
 
 @dataclass
+class _Pending:
+    """A passage between its indicator pass and the model's batched reading."""
+
+    scored: list[tuple[float, int, ThemeMatch]]
+    limit: int
+    readings: dict[str | None, list[str]]
+    votes: dict[str, ModelVote] = field(default_factory=dict)
+
+
+@dataclass
 class _Hit:
     indicator: Indicator
     start: int
@@ -99,26 +110,48 @@ class Classifier:
         self, text: str, language: str | None = None, max_themes: int | None = None
     ) -> list[ThemeMatch]:
         """Themes for one passage, best first. At most 3 for a sentence, 4 for a paragraph."""
-        key = (text, language, max_themes)
-        if key in self._recent:
+        return self.classify_many([(text, language, max_themes)])[0]
+
+    def classify_many(
+        self, passages: Sequence[tuple[str, str | None, int | None]]
+    ) -> list[list[ThemeMatch]]:
+        """`classify` for each (text, language, max_themes), the model reading every
+        sentence of every passage in one batch."""
+        pending: dict[tuple, _Pending] = {}
+        for key in passages:
+            if key not in self._recent and key not in pending:
+                prepared = self._prepare(*key)
+                if prepared is not None:
+                    pending[key] = prepared
+        self._vote_all(list(pending.values()))
+        results = []
+        for key in passages:
+            if key in pending:
+                prepared = pending.pop(key)
+                self._remember(
+                    key, self._combined(prepared.scored, prepared.votes)[: prepared.limit]
+                )
+            elif key not in self._recent:
+                self._remember(key, [])
             self._recent.move_to_end(key)
-            return list(self._recent[key])
-        matches = self._classify(text, language, max_themes)
+            results.append(list(self._recent[key]))
+        return results
+
+    def _remember(self, key: tuple, matches: list[ThemeMatch]) -> None:
         self._recent[key] = matches
         if len(self._recent) > RECENT_PASSAGES:
             self._recent.popitem(last=False)
-        return list(matches)
 
-    def _classify(self, text: str, language: str | None, max_themes: int | None):
+    def _prepare(self, text: str, language: str | None, max_themes: int | None):
+        """The indicator part of a passage, and the sentences the model is to read."""
         display = clean_display(text)
         if not display:
-            return []
+            return None
         if max_themes is None:
             several = len(split_sentences(display)) > 1
             max_themes = PARAGRAPH_MAX_THEMES if several else SENTENCE_MAX_THEMES
         scored, claimed = self._score(display, language)
-        scored = self._combined(scored, self._votes(display, claimed))
-        return scored[:max_themes]
+        return _Pending(scored, max_themes, self._readings(display, claimed))
 
     def classify_change(
         self, change: Change, old_paragraph: str | None, new_paragraph: str | None
@@ -129,20 +162,49 @@ class Classifier:
         something else; the sentence adds its themes after those; the paragraph is
         consulted only when neither the words nor the sentence name any theme.
         """
-        words = " … ".join([*change.deleted, *change.inserted])
-        sentence = " ".join(s for s in (change.old, change.new) if s)
-        paragraph = " ".join(p for p in (old_paragraph, new_paragraph) if p)
-        language = guess_language(" ".join([sentence, paragraph, words]))
+        return self.classify_changes([(change, old_paragraph, new_paragraph)])[0]
 
-        found: dict[str, ThemeMatch] = {}
-        for level_text, discount in ((words, 1.0), (sentence, SENTENCE_DISCOUNT)):
-            for match in self.classify(level_text, language, SENTENCE_MAX_THEMES):
-                if match.id not in found:
-                    found[match.id] = _discounted(match, discount)
-        if not found:
-            for match in self.classify(paragraph, language, SENTENCE_MAX_THEMES):
-                found[match.id] = _discounted(match, PARAGRAPH_DISCOUNT)
-        return list(found.values())[:SENTENCE_MAX_THEMES]
+    def classify_changes(
+        self, changes: Sequence[tuple[Change, str | None, str | None]]
+    ) -> list[list[ThemeMatch]]:
+        """`classify_change` for each (change, old paragraph, new paragraph): the words
+        and sentences of all the changes in one batch, then the paragraphs still needed."""
+        levels = []
+        for change, old_paragraph, new_paragraph in changes:
+            words = " … ".join([*change.deleted, *change.inserted])
+            sentence = " ".join(s for s in (change.old, change.new) if s)
+            paragraph = " ".join(p for p in (old_paragraph, new_paragraph) if p)
+            language = guess_language(" ".join([sentence, paragraph, words]))
+            levels.append((words, sentence, paragraph, language))
+        self.classify_many(
+            [
+                (text, language, SENTENCE_MAX_THEMES)
+                for words, sentence, _, language in levels
+                for text in (words, sentence)
+            ]
+        )
+        results: list[list[ThemeMatch]] = []
+        for words, sentence, _, language in levels:
+            found: dict[str, ThemeMatch] = {}
+            for level_text, discount in ((words, 1.0), (sentence, SENTENCE_DISCOUNT)):
+                for match in self.classify(level_text, language, SENTENCE_MAX_THEMES):
+                    if match.id not in found:
+                        found[match.id] = _discounted(match, discount)
+            results.append(list(found.values()))
+        # The paragraphs of the changes whose words and sentence name no theme, in one batch.
+        self.classify_many(
+            [
+                (paragraph, language, SENTENCE_MAX_THEMES)
+                for (_, _, paragraph, language), result in zip(levels, results, strict=True)
+                if not result
+            ]
+        )
+        for index, result in enumerate(results):
+            if not result:
+                _, _, paragraph, language = levels[index]
+                for match in self.classify(paragraph, language, SENTENCE_MAX_THEMES):
+                    result.append(_discounted(match, PARAGRAPH_DISCOUNT))
+        return [result[:SENTENCE_MAX_THEMES] for result in results]
 
     def _score(
         self, display: str, language: str | None
@@ -186,8 +248,10 @@ class Classifier:
         results.sort(key=lambda r: (-r[0], r[1]))
         return results, claimed
 
-    def _votes(self, display: str, claimed: list[tuple[str, int, int]]) -> dict[str, ModelVote]:
-        """The model's view of a passage: per theme, its best sentence's vote.
+    def _readings(
+        self, display: str, claimed: list[tuple[str, int, int]]
+    ) -> dict[str | None, list[str]]:
+        """The sentences the model reads for a passage, per reader.
 
         Claims hold for the model too: a theme is judged on the passage without the
         spans other themes claimed ("Coalition for the Sahel" says nothing of the
@@ -198,18 +262,33 @@ class Classifier:
         owners = {owner for owner, _, _ in claimed}
         readings = {None: _masked(display, claimed, keep=None)}
         readings.update({owner: _masked(display, claimed, keep=owner) for owner in owners})
-        best: dict[str, ModelVote] = {}
-        for reader, text in readings.items():
-            for sentence in split_sentences(text):
-                for vote in self.model.votes(sentence):
-                    # Each theme reads the text with every other theme's claims masked.
-                    if (vote.theme if vote.theme in owners else None) != reader:
-                        continue
-                    if vote.theme in self._theme_ids and (
-                        vote.theme not in best or vote.probability > best[vote.theme].probability
-                    ):
-                        best[vote.theme] = vote
-        return best
+        return {reader: split_sentences(text) for reader, text in readings.items()}
+
+    def _vote_all(self, pending: list[_Pending]) -> None:
+        """Fill each passage's votes: per theme, its best sentence's vote, the model
+        reading every distinct sentence of all the passages in one product."""
+        rows: dict[str, int] = {}
+        for prepared in pending:
+            for sentences in prepared.readings.values():
+                for sentence in sentences:
+                    rows.setdefault(sentence, len(rows))
+        if not rows:
+            return
+        probabilities = self.model.probabilities(list(rows))
+        for prepared in pending:
+            owners = {reader for reader in prepared.readings if reader is not None}
+            best = prepared.votes
+            for reader, sentences in prepared.readings.items():
+                for sentence in sentences:
+                    for vote in self.model.votes_of(sentence, probabilities[rows[sentence]]):
+                        # Each theme reads the text with every other theme's claims masked.
+                        if (vote.theme if vote.theme in owners else None) != reader:
+                            continue
+                        if vote.theme in self._theme_ids and (
+                            vote.theme not in best
+                            or vote.probability > best[vote.theme].probability
+                        ):
+                            best[vote.theme] = vote
 
     def _combined(
         self, scored: list[tuple[float, int, ThemeMatch]], votes: dict[str, ModelVote]

@@ -180,6 +180,47 @@ def phrase_anchors(term: str, language: str, names: dict[str, Sequence[str]]) ->
     return Anchors(prefixes=frozenset([anchor[:ANCHOR_LENGTH]]))
 
 
+def required_literal(source: str) -> str:
+    """The longest run of letters and spaces every match of the regex `source` must
+    contain: read
+    at the top level only (outside groups, classes and escapes), never a letter made
+    optional by ?, * or {, and nothing at all when the top level has alternatives."""
+    if _top_level_alternatives(source) != [source]:
+        return ""
+    best, current, depth, i = "", "", 0, 0
+    while i < len(source):
+        char = source[i]
+        optional = source[i + 1 : i + 2] in ("?", "*", "{")
+        if depth == 0 and (char.isalpha() or char == " ") and not optional:
+            current += char
+            best = max(best, current, key=len)
+            i += 1
+            continue
+        current = ""
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            end = source.find("]", i + 2)  # a class never ends at its first character
+            i = len(source) if end < 0 else end + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        i += 1
+    return best
+
+
+def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A cheap search that must succeed before `pattern` can: its required letters,
+    with its own flags (so case-insensitive stays case-insensitive)."""
+    literal = required_literal(pattern.pattern)
+    if len(literal.strip()) < ANCHOR_LENGTH:
+        return None
+    return re.compile(re.escape(literal), pattern.flags & (re.IGNORECASE | re.UNICODE))
+
+
 class IndicatorIndex:
     """The indicators of a set of themes, indexed by anchor, in their original order."""
 
@@ -188,9 +229,15 @@ class IndicatorIndex:
         self._by_prefix: dict[str, list[int]] = {}
         self._by_substring: dict[str, list[int]] = {}
         self._always: list[int] = []
-        for position, (_, _, anchors) in enumerate(self._entries):
+        # An unanchored regex with long backtracking runs only where its required letters
+        # occur (the list-of-lines-of-effort pattern cost more than all the others).
+        self._gates: dict[int, re.Pattern[str]] = {}
+        for position, (_, indicator, anchors) in enumerate(self._entries):
             if anchors.empty:
                 self._always.append(position)
+                gate = _gate(indicator.pattern)
+                if gate is not None:
+                    self._gates[position] = gate
             for prefix in anchors.prefixes:
                 self._by_prefix.setdefault(prefix, []).append(position)
             for substring in anchors.substrings:
@@ -216,7 +263,11 @@ class IndicatorIndex:
                     starts = positions.setdefault(entry, [])
                     if not starts or starts[-1] != start:  # two prefixes of one word
                         starts.append(start)
-        scanned = set(self._always)
+        scanned = {
+            entry
+            for entry in self._always
+            if entry not in self._gates or self._gates[entry].search(text)
+        }
         folded_text = fold(text) if self._by_substring else ""
         for substring, entries in self._by_substring.items():
             if substring in folded_text:

@@ -93,10 +93,15 @@ def _short(title: str, limit: int = 70) -> str:
 
 def classify_diff(diff: Diff, classifier: Classifier) -> None:
     """Fill each change's themes from its words, then its sentence, then its paragraph."""
-    for change in diff.changes:
-        old_par = _paragraph(diff.old.paragraphs, change.old_paragraph)
-        new_par = _paragraph(diff.new.paragraphs, change.new_paragraph)
-        matches = classifier.classify_change(change, old_par, new_par)
+    passages = [
+        (
+            change,
+            _paragraph(diff.old.paragraphs, change.old_paragraph),
+            _paragraph(diff.new.paragraphs, change.new_paragraph),
+        )
+        for change in diff.changes
+    ]
+    for change, matches in zip(diff.changes, classifier.classify_changes(passages), strict=True):
         change.themes = [m.id for m in matches]
         change.evidence = {m.id: list(m.evidence) for m in matches}
 

@@ -11,6 +11,8 @@ features, and the features that added most are the evidence a reader sees.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +20,14 @@ from pathlib import Path
 import numpy
 
 from coalition_watch.errors import ConfigError
-from coalition_watch.theme_features import feature_words, features, is_content_word
+from coalition_watch.theme_features import (
+    feature_words,
+    features,
+    is_content_word,
+    normal,
+    tokens,
+    word_features,
+)
 
 PACKAGED_MODEL = Path(__file__).resolve().parent / "models" / "theme_model.json"
 FORMAT = 1
@@ -52,11 +61,16 @@ class ThemeModel:
         self.info: dict = raw.get("trained_on", {})
         self._intercepts = numpy.array(raw["intercepts"], dtype=numpy.float64)
         self._rows = {feature: row for row, feature in enumerate(raw["weights"])}
-        # features x themes; the weights not shipped are zero
-        self._weights = numpy.zeros((len(self._rows), len(self.themes)), dtype=numpy.float64)
+        # features x themes; the weights not shipped are zero. One more row, all zeros,
+        # that every sentence's row list ends with, so a sentence with no known feature
+        # still sums to zeros in the batched product.
+        self._padding = len(self._rows)
+        self._weights = numpy.zeros((len(self._rows) + 1, len(self.themes)), dtype=numpy.float64)
         for row, entries in enumerate(raw["weights"].values()):
             for theme_index, weight in entries:
                 self._weights[row, theme_index] = weight
+        # A statement repeats its words: each word's known rows are looked up once.
+        self._word_rows: dict[str, frozenset[int]] = {}
 
     @classmethod
     def load(cls, path: Path | str = PACKAGED_MODEL) -> ThemeModel:
@@ -75,11 +89,49 @@ class ThemeModel:
         known = [(self._rows[f], f) for f in feats if f in self._rows]
         return [row for row, _ in known], [f for _, f in known], value
 
+    def _sentence_rows(self, text: str) -> tuple[set[int], int]:
+        """The rows of `text`'s known features, and how many features it has in all
+        (known or not: the unit-length scaling counts them all), as `features` reads it."""
+        words = [normal(m.group(0)) for m in tokens(text)]
+        rows: set[int] = set()
+        every: set[str] = set()
+        for word in set(words):
+            cached = self._word_rows.get(word)
+            if cached is None:
+                cached = self._word_rows[word] = frozenset(
+                    self._rows[f] for f in word_features(word) if f in self._rows
+                )
+            rows |= cached
+            every.update(word_features(word))
+        pairs = {f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False)}
+        rows.update(self._rows[f] for f in pairs if f in self._rows)
+        return rows, len(every) + len(pairs)
+
+    def probabilities(self, sentences: Sequence[str]) -> numpy.ndarray:
+        """Per sentence (row) and theme (column), the model's probability: all the
+        sentences in one gather-and-sum over the weight matrix."""
+        if not sentences:
+            return numpy.zeros((0, len(self.themes)))
+        gathered: list[int] = []
+        starts: list[int] = []
+        scales = numpy.zeros(len(sentences))
+        for index, sentence in enumerate(sentences):
+            rows, count = self._sentence_rows(sentence)
+            starts.append(len(gathered))
+            gathered.extend(rows)
+            gathered.append(self._padding)
+            if count:
+                scales[index] = 1.0 / math.sqrt(count)
+        sums = numpy.add.reduceat(self._weights[gathered], starts, axis=0)
+        scores = self._intercepts + scales[:, None] * sums
+        return 1.0 / (1.0 + numpy.exp(-scores))
+
     def votes(self, text: str) -> list[ModelVote]:
         """Every theme with its probability for `text`, best first."""
-        rows, _, value = self._features(text)
-        scores = self._intercepts + value * self._weights[rows].sum(axis=0)
-        probabilities = 1.0 / (1.0 + numpy.exp(-scores))
+        return self.votes_of(text, self.probabilities([text])[0])
+
+    def votes_of(self, text: str, probabilities: numpy.ndarray) -> list[ModelVote]:
+        """One row of `probabilities` as votes, best first."""
         votes = [
             ModelVote(theme, float(p), text, self)
             for theme, p in zip(self.themes, probabilities, strict=True)

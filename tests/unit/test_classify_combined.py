@@ -138,12 +138,25 @@ def test_the_same_passage_is_classified_once_per_classifier(monkeypatch):
     classifier = Classifier(load_themes())
     calls = []
     monkeypatch.setattr(
-        "coalition_watch.classify.Classifier._classify",
-        lambda self, *args: calls.append(args) or [],
+        "coalition_watch.classify.Classifier._prepare",
+        lambda self, *args: calls.append(args),
     )
     classifier.classify("The Coalition met in Rome.")
     classifier.classify("The Coalition met in Rome.")
     assert len(calls) == 1
+
+
+def test_a_batch_gives_each_passage_what_it_gets_alone():
+    passages = [
+        ("Die Bundesregierung hat deutsche Kinder aus Lagern in Nordostsyrien zurückgeholt.", "de"),
+        ("The Coalition for the Sahel met the Coalition's Finance Group in Rome.", "en"),
+        ("Ministers discussed humanitarian aid for displaced families in Iraq.", None),
+        ("", None),
+    ]
+    batched = Classifier(load_themes()).classify_many([(t, lang, None) for t, lang in passages])
+    alone = [Classifier(load_themes()).classify(t, lang) for t, lang in passages]
+    assert batched == alone
+    assert any(batched)
 
 
 def test_features_are_scaled_to_unit_length():

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import yaml
 
-from coalition_watch.indicator_index import ALWAYS, IndicatorIndex, fold, phrase_anchors
+from coalition_watch.indicator_index import (
+    ALWAYS,
+    IndicatorIndex,
+    fold,
+    phrase_anchors,
+    required_literal,
+)
 from coalition_watch.themes import load_themes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,3 +78,15 @@ def test_anchors_of_each_kind_of_indicator():
     assert phrase_anchors("re:Sahel(?:ian)?", "en", {}) is ALWAYS
     assert phrase_anchors("re:{DAESH}'s funds", "en", names).prefixes == {"das", "is"}
     assert phrase_anchors("U.S.-led", "en", {}).prefixes == {"u"}
+
+
+def test_required_literal_reads_only_letters_every_match_needs():
+    assert (
+        required_literal("(?:International )?Coalition for the Sahel") == "Coalition for the Sahel"
+    )
+    assert required_literal(r"(?:NATO\s+)?Defen[cs]e\s+Ministerial(?:\s+Meeting)?") == "Ministerial"
+    assert required_literal(r"lines?\s+of\s+effort") == "effort"
+    # alternatives at the top level, or letters made optional, promise nothing
+    assert required_literal("camps|prisons") == ""
+    assert required_literal(r"(?:a|b)\w+") == ""
+    assert required_literal("x?y*") == ""

@@ -25,7 +25,7 @@ DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?\Z")
 OFFICIAL = re.compile(
     r"https?://([\w-]+\.)*(theglobalcoalition\.org|state\.gov|usembassy\.gov|treasury\.gov|"
     r"stlouisfed\.org|gov\.uk|auswaertiges-amt\.de|diplo\.de|bundesregierung\.de|"
-    r"diplomatie\.gouv\.fr)/"
+    r"diplomatie\.gouv\.fr|bundeswehr\.de|parliament\.uk)/"
 )
 
 

@@ -214,6 +214,19 @@ class Loaded:
     etag: str | None = None
     last_modified: str | None = None
 
+    @classmethod
+    def fetched(cls, source: str, url: str, fetched) -> Loaded:
+        """A page read through the polling client (a sources.base.Fetched)."""
+        return cls(
+            source=source,
+            url=url,
+            document=fetched.document,
+            raw=fetched.raw,
+            content_type=fetched.content_type,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+        )
+
 
 def store_loaded(
     store: Store, loaded: Loaded, *, series: str | None, alert_mode: str
@@ -309,15 +322,7 @@ def load_url(url: str, source: str | None) -> Loaded:
     from coalition_watch.sources.oneoff import fetch_url
 
     fetched = fetch_url(url, make_client())
-    return Loaded(
-        source=source or urlsplit(url).hostname or FILE_SOURCE,
-        url=url,
-        document=fetched.document,
-        raw=fetched.raw,
-        content_type=fetched.content_type,
-        etag=fetched.etag,
-        last_modified=fetched.last_modified,
-    )
+    return Loaded.fetched(source or urlsplit(url).hostname or FILE_SOURCE, url, fetched)
 
 
 def load_range(
@@ -378,15 +383,7 @@ def _fetch_items(adapter, client, source_id: str, items) -> Iterable[Loaded]:
     for item in items:
         fetched = adapter.fetch_document(client, item)
         if fetched is not None:
-            yield Loaded(
-                source=source_id,
-                url=item.url,
-                document=fetched.document,
-                raw=fetched.raw,
-                content_type=fetched.content_type,
-                etag=fetched.etag,
-                last_modified=fetched.last_modified,
-            )
+            yield Loaded.fetched(source_id, item.url, fetched)
 
 
 # -- processing ---------------------------------------------------------------------------

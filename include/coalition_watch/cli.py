@@ -18,6 +18,7 @@ from coalition_watch.errors import BadInput, CoalitionWatchError, ExtractionErro
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `producer | head`
 CHANNELS = ("email", "slack")
+EMAIL_PARTS = ("text", "html", "mime")  # as coalition_watch.render, without importing it
 
 
 PROG = "coalition-watch"
@@ -127,7 +128,9 @@ def cmd_render(args) -> int:
     if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
         raise BadInput(f"{path}: not a diff (expected an object with a 'changes' list)")
     sys.stdout.write(
-        render_diff_json(data, args.channel, args.template, _reader_themes(args.themes))
+        render_diff_json(
+            data, args.channel, args.template, _reader_themes(args.themes), part=args.part
+        )
     )
     return EXIT_OK
 
@@ -443,6 +446,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--themes",
         help="the reader's theme ids, comma-separated (default: a reader of every theme)",
+    )
+    p.add_argument(
+        "--part",
+        choices=EMAIL_PARTS,
+        default="text",
+        help="email only: the text part under its headers (default), the HTML part, or the "
+        "whole MIME message as sent",
     )
 
     p = add("fetch", cmd_fetch, "Fetch and extract one URL through the polling code path.")

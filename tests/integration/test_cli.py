@@ -80,7 +80,9 @@ def test_render_prints_each_message_for_the_seed_diff(run_cli, tmp_path, channel
     _, out, _ = run_cli("diff", SEED_2020, SEED_2021, "--json")
     diff_file = tmp_path / "diff.json"
     diff_file.write_text(out)
-    code, rendered, err = run_cli("render", diff_file, "--channel", channel, "--template", template)
+    code, rendered, err = run_cli(
+        "render", diff_file, "--channel", channel, "--template", template, "--part", "mime"
+    )
     assert code == 0, err
     if channel == "email":
         assert "Subject:" in rendered and "multipart/alternative" in rendered
@@ -90,6 +92,20 @@ def test_render_prints_each_message_for_the_seed_diff(run_cli, tmp_path, channel
     else:
         payload = json.loads(rendered)
         assert payload["blocks"] and payload["text"]
+
+
+def test_render_previews_an_email_part_readably(run_cli, tmp_path):
+    _, out, _ = run_cli("diff", SEED_2020, SEED_2021, "--json")
+    diff_file = tmp_path / "diff.json"
+    diff_file.write_text(out)
+    code, text, _ = run_cli("render", diff_file, "--channel", "email")  # default: text part
+    assert code == 0
+    headers, _, body = text.partition("\n\n")
+    assert "Subject: [coalition-watch]" in headers and "AT A GLANCE" in body
+    assert "Kadhimi" in text and "Content-Transfer-Encoding" not in text
+    assert "added · Iraq" in text and "=C2=B7" not in text  # decoded, not quoted-printable
+    code, page, _ = run_cli("render", diff_file, "--channel", "email", "--part", "html")
+    assert code == 0 and page.lstrip().lower().startswith("<!doctype html") and "Kadhimi" in page
 
 
 def _bad_inputs(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -129,6 +130,9 @@ def test_index_lists_statements_by_series_in_date_order(client, seeded):
     assert "4 Jun 2020" in html and "30 Mar 2021" in html
     assert f'href="/comparisons/{ids["comparison"]}"' in html
     assert "substantive change" in html and "none yet" in html
+    # and where each meeting was held, read from its opening sentence
+    venues = re.findall(r'<td class="nowrap">(online|Rome)</td>', html)
+    assert venues == ["online", "Rome"]
 
 
 def test_titles_are_escaped(client):

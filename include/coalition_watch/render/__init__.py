@@ -192,14 +192,23 @@ def render_slack(
 PREVIEW_TEMPLATES = ("auto", "new_statement", "revised_statement", "daily_digest", "operator_alert")
 
 
+EMAIL_PARTS = ("text", "html", "mime")
+
+
 def render_diff_json(
-    diff_json: dict, channel: str, template: str = "auto", themes: Iterable[str] = ()
+    diff_json: dict,
+    channel: str,
+    template: str = "auto",
+    themes: Iterable[str] = (),
+    part: str = "mime",
 ) -> str:
     """The `coalition-watch render DIFF_JSON --channel email|slack` output for one diff.
 
     `template` previews any message kind on that diff: "auto" picks new or revised
     statement from the dates; a digest holds the one alert; an operator alert names it.
-    `themes` are the reader's (theme ids; none: a reader of every theme).
+    `themes` are the reader's (theme ids; none: a reader of every theme). For email,
+    `part` picks what to print: the text part under its headers, the HTML part (to open in
+    a browser), or the whole MIME message as it would be sent.
     """
     if template not in PREVIEW_TEMPLATES:
         raise BadInput(
@@ -228,7 +237,7 @@ def render_diff_json(
         themes=frozenset(themes),
     )
     if channel == "email":
-        return render_email(item, reader, message_id="render-preview").as_string()
+        return _email_part(render_email(item, reader, message_id="render-preview"), part)
     if channel == "slack":
         return json.dumps(render_slack(item, reader), indent=2, ensure_ascii=False)
     raise BadInput(f"--channel must be 'email' or 'slack', not {channel!r}")
@@ -283,3 +292,17 @@ def alert_from_diff_json(data: Any) -> Alert:
         themes=themes,
         diff=diff,
     )
+
+
+def _email_part(message, part: str) -> str:
+    if part not in EMAIL_PARTS:
+        raise BadInput(f"--part must be one of {', '.join(EMAIL_PARTS)}, not {part!r}")
+    if part == "mime":
+        return message.as_string()
+    body = message.get_body(("plain",) if part == "text" else ("html",)).get_content()
+    if part == "html":
+        return body
+    headers = "".join(
+        f"{name}: {message[name]}\n" for name in ("From", "To", "Subject") if message[name]
+    )
+    return f"{headers}\n{body}"

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from coalition_watch.store import schema as t
 from coalition_watch.store.repository import Store, StoredVersion
+from coalition_watch.venue import meeting_venue
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class StatementSummary:
     sources: tuple[str, ...] = ()  # where it is published
     latest_comparison: int | None = None  # the newest comparison that ends at it
     latest_substantive: int = 0  # its substantive changes
+    venue: str | None = None  # a city, "virtual", or None when its text does not say
 
 
 @dataclass(frozen=True)
@@ -139,9 +141,23 @@ def series_overview(store: Store) -> list[SeriesSummary]:
         latest.c.statement_id, latest.c.comparison_id, t.comparisons.c.substantive
     ).join(t.comparisons, t.comparisons.c.id == latest.c.comparison_id)
     sources_q = select(t.publications.c.statement_id, t.publications.c.source).distinct()
+    # the venue is read from each statement's newest text (coalition_watch.venue)
+    newest_version = (
+        select(func.max(t.versions.c.id))
+        .join(t.publications, t.publications.c.id == t.versions.c.publication_id)
+        .group_by(t.publications.c.statement_id)
+    )
+    texts_q = (
+        select(t.publications.c.statement_id, t.versions.c.title, t.versions.c.paragraphs)
+        .join(t.publications, t.publications.c.id == t.versions.c.publication_id)
+        .where(t.versions.c.id.in_(newest_version))
+    )
     grouped: dict[str, list[StatementSummary]] = {}
     with store.engine.connect() as conn:
         newest = {r.statement_id: (r.comparison_id, r.substantive) for r in conn.execute(latest_q)}
+        venues = {
+            r.statement_id: meeting_venue(r.title, r.paragraphs) for r in conn.execute(texts_q)
+        }
         published_at: dict[int, list[str]] = {}
         for r in conn.execute(sources_q.order_by(t.publications.c.source)):
             published_at.setdefault(r.statement_id, []).append(r.source)
@@ -158,6 +174,7 @@ def series_overview(store: Store) -> list[SeriesSummary]:
                     sources=tuple(published_at.get(row.id, ())),
                     latest_comparison=comparison_id,
                     latest_substantive=substantive or 0,
+                    venue=venues.get(row.id),
                 )
             )
     return [SeriesSummary(series, tuple(items)) for series, items in grouped.items()]

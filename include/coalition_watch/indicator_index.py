@@ -15,7 +15,7 @@ labelled sentence and both seed communiqués.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -94,43 +94,37 @@ def _raw_anchors(source: str, language: str, names: dict[str, Sequence[str]]) ->
     return Anchors(prefixes=frozenset(prefixes))
 
 
-def _closing(text: str, start: int) -> int | None:
-    """Index of the parenthesis closing the one at `start`, or None."""
+def _unescaped(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) for each character from `start`; an
+    escaped pair such as `\\(` comes as one two-character token that opens nothing."""
     depth, i = 0, start
     while i < len(text):
-        char = text[i]
-        if char == "\\":
+        if text[i] == "\\":
+            yield i, text[i : i + 2], depth
             i += 2
             continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        yield i, text[i], depth
         i += 1
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Index of the parenthesis closing the one at `start`, or None."""
+    for i, token, depth in _unescaped(text, start):
+        if token == ")" and depth == 0:
+            return i
     return None
 
 
 def _top_level_alternatives(text: str) -> list[str]:
     """`text` split at the `|` outside any group."""
-    parts, depth, current, i = [], 0, "", 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            current += text[i : i + 2]
-            i += 2
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        if char == "|" and depth == 0:
+    parts, current = [], ""
+    for _, token, depth in _unescaped(text):
+        if token == "|" and depth == 0:
             parts.append(current)
             current = ""
         else:
-            current += char
-        i += 1
+            current += token
     return [*parts, current]
 
 

@@ -154,13 +154,25 @@ def _signing_base() -> tuple[str, str] | None:
     return base.rstrip("/"), secret
 
 
+def reader_links(comparison_ids: Iterable[int], themes: Iterable[str]) -> dict[int, str]:
+    """Signed links for a reader of `themes` to each comparison, with the secret looked up
+    once; empty when links cannot be signed here."""
+    signing = _signing_base()
+    if signing is None:
+        return {}
+    base, secret = signing
+    themes = sorted(set(themes))
+    return {
+        cid: base + shared_path(cid, issue_token(cid, themes, secret=secret))
+        for cid in set(comparison_ids)
+    }
+
+
 def reader_link(comparison_id: int | None, themes: Iterable[str]) -> str | None:
     """The signed link for a reader of `themes`, or None when links cannot be signed here."""
-    signing = None if comparison_id is None else _signing_base()
-    if signing is None:
+    if comparison_id is None:
         return None
-    base, secret = signing
-    return base + shared_path(comparison_id, issue_token(comparison_id, themes, secret=secret))
+    return reader_links([comparison_id], themes).get(comparison_id)
 
 
 def reader_feed_link(kind: str, key: str) -> str | None:

@@ -141,10 +141,12 @@ def series_overview(store: Store) -> list[SeriesSummary]:
         latest.c.statement_id, latest.c.comparison_id, t.comparisons.c.substantive
     ).join(t.comparisons, t.comparisons.c.id == latest.c.comparison_id)
     sources_q = select(t.publications.c.statement_id, t.publications.c.source).distinct()
-    # the venue is read from each statement's newest text (coalition_watch.venue)
+    # the venue is read from each statement's newest text that is not quarantined (a
+    # suspected layout break may hold no body at all); see coalition_watch.venue
     newest_version = (
         select(func.max(t.versions.c.id))
         .join(t.publications, t.publications.c.id == t.versions.c.publication_id)
+        .where(t.versions.c.status == "ok")
         .group_by(t.publications.c.statement_id)
     )
     texts_q = (

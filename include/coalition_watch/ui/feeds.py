@@ -28,7 +28,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.params import Depends
 from fastapi.responses import PlainTextResponse, Response
 
-from coalition_watch.links import LinkRejected, link_secret, read_feed_token, reader_link
+from coalition_watch.links import LinkRejected, link_secret, read_feed_token, reader_links
 from coalition_watch.store import history
 from coalition_watch.store.repository import Store
 
@@ -72,17 +72,14 @@ def _atom(
 ) -> Response:
     """The Atom feed of a theme or a series; with `signed_entries`, entries link to signed
     comparison pages a reader without an Airflow login can open."""
-    from dataclasses import replace
-
     from coalition_watch.export import change_rows, to_atom
     from coalition_watch.jobs import feed_identity
 
     _known(theme, series, None)
     rows = change_rows(store, theme=theme, series=series, link_base=link_base)
     if signed_entries:
-        themes = [theme] if theme else []
-        links = {r.comparison_id: reader_link(r.comparison_id, themes) for r in rows}
-        rows = [replace(r, link=links[r.comparison_id] or r.link) for r in rows]
+        links = reader_links({r.comparison_id for r in rows}, [theme] if theme else [])
+        rows = [dataclasses.replace(r, link=links.get(r.comparison_id, r.link)) for r in rows]
     body = to_atom(
         rows,
         **feed_identity(theme, series),

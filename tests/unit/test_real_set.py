@@ -25,7 +25,14 @@ DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?\Z")
 OFFICIAL = re.compile(
     r"https?://([\w-]+\.)*(theglobalcoalition\.org|state\.gov|usembassy\.gov|treasury\.gov|"
     r"stlouisfed\.org|gov\.uk|auswaertiges-amt\.de|diplo\.de|bundesregierung\.de|"
-    r"diplomatie\.gouv\.fr|bundeswehr\.de|parliament\.uk)/"
+    r"diplomatie\.gouv\.fr|bundeswehr\.de|parliament\.uk|bundestag\.de|bmz\.de|bmvg\.de|"
+    r"canada\.ca|international\.gc\.ca|dfat\.gov\.au|foreignminister\.gov\.au|"
+    r"defence\.gov\.au|mfat\.govt\.nz|beehive\.govt\.nz|nato\.int|europa\.eu|esteri\.it|"
+    r"admin\.ch|bmeia\.gv\.at|bmaa\.gv\.at|defense\.gov|defence\.gov\.uk|mod\.uk|"
+    r"government\.nl|regjeringen\.no|um\.dk|diplomatie\.belgium\.be|exteriores\.gob\.es|"
+    r"mofa\.go\.jp|mofa\.gov\.sa|mofa\.gov\.kw|mofaic\.gov\.ae|diplomatie\.ma|"
+    r"mofa\.gov\.iq|gov\.krd|inherentresolve\.mil|centcom\.mil|"
+    r"whitehouse\.gov|govinfo\.gov|federalregister\.gov|archives\.gov)/"
 )
 
 

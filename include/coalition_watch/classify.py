@@ -320,15 +320,38 @@ class Classifier:
         return [match for _, match in merged]
 
     def _index(self, languages: tuple[str, ...]) -> IndicatorIndex:
-        """One index per language set, built on first use (a few milliseconds)."""
+        """The taxonomy's index for a language set (see `indicator_index_for`)."""
         index = self._indexes.get(languages)
         if index is None:
-            index = self._indexes[languages] = IndicatorIndex(
-                (theme.id, indicator, indicator.anchors)
-                for theme in self.taxonomy
-                for indicator in theme.applicable(languages)
-            )
+            index = self._indexes[languages] = indicator_index_for(self.taxonomy, languages)
         return index
+
+
+# Indexes built for the taxonomies in use, newest last: (taxonomy, {languages: index}).
+# A process builds a Classifier per run, the taxonomy compiled once (themes.load_themes);
+# the index of its indicators, and the word table it keeps, belong with the taxonomy.
+_INDEXES: OrderedDict[int, tuple[Taxonomy, dict[tuple[str, ...], IndicatorIndex]]] = OrderedDict()
+INDEXED_TAXONOMIES = 8
+
+
+def indicator_index_for(taxonomy: Taxonomy, languages: tuple[str, ...]) -> IndicatorIndex:
+    """The index of a taxonomy's indicators for a language set, built once per taxonomy
+    object (a few milliseconds) and kept for the last few taxonomies used."""
+    cached = _INDEXES.get(id(taxonomy))
+    if cached is None or cached[0] is not taxonomy:
+        cached = _INDEXES[id(taxonomy)] = (taxonomy, {})
+        if len(_INDEXES) > INDEXED_TAXONOMIES:
+            _INDEXES.popitem(last=False)
+    _INDEXES.move_to_end(id(taxonomy))
+    indexes = cached[1]
+    index = indexes.get(languages)
+    if index is None:
+        index = indexes[languages] = IndicatorIndex(
+            (theme.id, indicator, indicator.anchors)
+            for theme in taxonomy
+            for indicator in theme.applicable(languages)
+        )
+    return index
 
 
 def _masked(display: str, claimed: list[tuple[str, int, int]], keep: str | None) -> str:

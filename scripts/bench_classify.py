@@ -52,6 +52,9 @@ class _EveryRegex:
     def find(self, text):
         return [(t, i, m) for t, i in self.entries for m in i.pattern.finditer(text)]
 
+    def spans(self, text):
+        return [(t, i, m.start(), m.end()) for t, i, m in self.find(text)]
+
 
 class PreviousClassifier(Classifier):
     """The classifier before the anchor index and the theme model (benchmark only)."""

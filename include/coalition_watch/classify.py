@@ -271,11 +271,11 @@ class Classifier:
 
         # Themes with hits only, in taxonomy order (the index's order).
         hits: dict[str, list[_Hit]] = {}
-        for theme_id, indicator, m in self._index(languages).find(text):
+        for theme_id, indicator, start, end in self._index(languages).spans(text):
             found = hits.get(theme_id)
             if found is None:
                 found = hits[theme_id] = []
-            found.append(_Hit(indicator, m.start(), m.end(), m.group(0)))
+            found.append(_Hit(indicator, start, end, text[start:end]))
         claimed = [
             (theme_id, h.start, h.end)
             for theme_id, hs in hits.items()

@@ -236,8 +236,10 @@ def requirements(source: str) -> tuple[tuple[str, ...], ...]:
 
     def close_run() -> None:
         nonlocal run
-        if run.isascii() and len(run.strip()) >= ANCHOR_LENGTH:
-            clauses.append((run.lower(),))
+        # Its ASCII pieces: "Koalition für den Sahel" needs "koalition f", "r den sahel".
+        for piece in _NON_ASCII.split(run):
+            if len(piece.strip()) >= ANCHOR_LENGTH:
+                clauses.append((piece.lower(),))
         run = ""
 
     i = 0
@@ -273,6 +275,9 @@ def requirements(source: str) -> tuple[tuple[str, ...], ...]:
     return tuple(dict.fromkeys(clauses))
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def _meets(lowered: str, clauses: tuple[tuple[str, ...], ...]) -> bool:
     return all(any(letters in lowered for letters in clause) for clause in clauses)
 
@@ -286,29 +291,74 @@ def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return re.compile(re.escape(literal), pattern.flags & (re.IGNORECASE | re.UNICODE))
 
 
-class _TokenCandidates(dict):
-    """A word as the text spells it -> (offset, entry) for every word start in it and
-    every indicator anchored there: worked out once per spelling (a table of the
-    vocabulary, like the folding of words; nothing of any passage)."""
+# Where a pattern can only read a word. Its source, without the lookarounds at a word's
+# edges, \w, case and non-capturing groups and the i[sz] / en[cs]e classes, is letters,
+# digits, apostrophes and grouping: it consumes word characters and apostrophes only.
+_WORD_ONLY_PIECES = re.compile(r"\(\?<!\\w\)|\(\?!\\w\)|\\w|\(\?-i:|\(\?:|\[sz\]|\[cs\]")
+_WORD_ONLY_REST = re.compile(r"[\w'|?*()]*")
+_JOIN = r"[\s\-]*"  # between the words of a phrase (themes._phrase_regex)
 
-    def __init__(self, by_prefix: dict[str, list[int]]):
+
+def _reads_one_word(source: str) -> bool:
+    """True when every match of `source` lies inside one run of word characters and
+    apostrophes, and depends on nothing outside it (see _WORD_ONLY_PIECES)."""
+    return _WORD_ONLY_REST.fullmatch(_WORD_ONLY_PIECES.sub("", source)) is not None
+
+
+def _phrase_heads(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...] | None:
+    """For a phrase of one-word parts joined by `_JOIN`, its first words joined, each
+    to be matched to the end of a word: a match that runs past a word's end has read it
+    whole with some of these. None for anything else."""
+    parts = pattern.pattern.split(_JOIN)
+    if len(parts) < 2 or not all(_reads_one_word(part) for part in parts):
+        return None
+    return tuple(re.compile(_JOIN.join(parts[:i]), pattern.flags) for i in range(1, len(parts)))
+
+
+class _Words(dict):
+    """A word as the text spells it (with its apostrophes) -> what the index needs of it,
+    worked out once per spelling (a table of the vocabulary, like the folding of words):
+    the matches of the indicators that read one word only, as (start, end, entry)
+    inside it, and the (offset, entry) where another indicator's anchor starts and the
+    indicator may match. None when there is neither."""
+
+    def __init__(self, index: IndicatorIndex):
         super().__init__()
-        self._by_prefix = by_prefix
+        self._index = index
 
-    def __missing__(self, token: str) -> tuple[tuple[int, int], ...]:
-        found: list[tuple[int, int]] = []
+    def __missing__(self, token: str):
+        index = self._index
+        matches: list[tuple[int, int, int]] = []
+        tries: list[tuple[int, int]] = []
+        resume: dict[int, int] = {}  # entry -> end of its last match in this word
         for offset, char in enumerate(token):
             # A word starts at the token's start and after each apostrophe inside it.
             if offset and (not _WORD_CHAR.match(char) or _WORD_CHAR.match(token[offset - 1])):
                 continue
-            folded = _fold_word(token[offset:])
+            folded = _fold_word(_untrapped(token[offset:]))
             entries: set[int] = set()
             for n in range(1, min(len(folded), ANCHOR_LENGTH) + 1):
-                entries.update(self._by_prefix.get(folded[:n], ()))
-            found += [(offset, entry) for entry in sorted(entries)]
+                entries.update(index._by_prefix.get(folded[:n], ()))
+            for entry in sorted(entries):
+                pattern = index._entries[entry][1].pattern
+                if entry in index._one_word:
+                    if offset < resume.get(entry, 0):
+                        continue  # finditer resumes after a match
+                    m = pattern.match(token, offset)
+                    if m:
+                        matches.append((m.start(), m.end(), entry))
+                        resume[entry] = m.end()
+                    continue
+                heads = index._heads.get(entry)
+                if heads is not None and not (
+                    pattern.match(token, offset)
+                    or any(head.fullmatch(token, offset) for head in heads)
+                ):
+                    continue  # neither inside this word nor running past its end
+                tries.append((offset, entry))
         if len(self) >= _TOKEN_TABLE_SIZE:
             self.clear()
-        value = self[token] = tuple(found)
+        value = self[token] = (tuple(matches), tuple(tries)) if matches or tries else None
         return value
 
 
@@ -320,6 +370,15 @@ _TOKEN_TABLE_SIZE = 1 << 17
 # str.lower does not give that letter (dotless i, long s, dotted capital I): a text with
 # one of them is never pruned by the letters its indicators need.
 _CASE_TRAPS = ("\u0131", "\u017f", "\u0130")
+_UNTRAP = str.maketrans({"\u0131": "i", "\u017f": "s", "\u0130": "I"})
+
+
+def _untrapped(text: str) -> str:
+    """`text` with those letters as the ASCII letters sre takes them for, so anchors
+    read them as the regexes do (length kept)."""
+    if any(c in text for c in _CASE_TRAPS):
+        return text.translate(_UNTRAP)
+    return text
 
 
 class IndicatorIndex:
@@ -350,7 +409,18 @@ class IndicatorIndex:
             needs = () if verbose else requirements(indicator.pattern.pattern)
             if needs:
                 self._needs[position] = needs
-        self._candidates = _TokenCandidates(self._by_prefix)
+        # Anchored indicators that read one word, and phrases of such words (see _Words).
+        self._one_word: set[int] = set()
+        self._heads: dict[int, tuple[re.Pattern[str], ...]] = {}
+        for position, (_, indicator, anchors) in enumerate(self._entries):
+            if anchors.prefixes and not anchors.substrings:
+                if _reads_one_word(indicator.pattern.pattern):
+                    self._one_word.add(position)
+                else:
+                    heads = _phrase_heads(indicator.pattern)
+                    if heads is not None:
+                        self._heads[position] = heads
+        self._words = _Words(self)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -358,18 +428,33 @@ class IndicatorIndex:
     def find(self, text: str) -> list[tuple[str, object, re.Match[str]]]:
         """Every (theme id, indicator, match) in `text`, indicators in taxonomy order.
 
-        The same matches as `indicator.pattern.finditer(text)` for every indicator: a
-        word-anchored indicator is tried only where a word with its anchor starts (its
-        regex begins with a word boundary), an open-start or raw one over the whole text.
+        The same matches as `indicator.pattern.finditer(text)` for every indicator (see
+        `spans`, which this reads again as match objects)."""
+        return [
+            (theme_id, indicator, indicator.pattern.match(text, start))
+            for theme_id, indicator, start, _ in self.spans(text)
+        ]
+
+    def spans(self, text: str) -> list[tuple[str, object, int, int]]:
+        """Every (theme id, indicator, start, end) of a match in `text`, indicators in
+        taxonomy order, each indicator's matches in order: those of
+        `indicator.pattern.finditer(text)` for every indicator.
+
+        A word-anchored indicator is tried only where a word with its anchor starts (its
+        regex begins with a word boundary): one that reads a single word is matched once
+        per spelling of the word (see _Words), a phrase only where its first words can
+        start it; an open-start or raw one runs over the whole text.
         """
         # The text as runs: non-word, word, non-word, ..., non-word; word k starts where
         # run 2k ends.
         parts = _TOKEN_SPLIT.split(text)
-        candidates = list(map(self._candidates.__getitem__, parts[1::2]))
+        words = list(map(self._words.__getitem__, parts[1::2]))
         ends = list(accumulate(map(len, parts)))
-        positions: dict[int, list[int]] = {}  # entry -> word starts, ascending
-        for start, pairs in compress(zip(ends[:-1:2], candidates, strict=True), candidates):
-            for offset, entry in pairs:
+        found: list[tuple[int, int, int]] = []  # (entry, start, end)
+        positions: dict[int, list[int]] = {}  # entry -> word starts to try, ascending
+        for start, (matches, tries) in compress(zip(ends[:-1:2], words, strict=True), words):
+            found += [(entry, start + begin, start + end) for begin, end, entry in matches]
+            for offset, entry in tries:
                 starts = positions.get(entry)
                 if starts is None:
                     positions[entry] = [start + offset]
@@ -383,35 +468,35 @@ class IndicatorIndex:
             for entry in [e for e, p in positions.items() if len(p) > 2 and e in needs]:
                 if not _meets(lowered, needs[entry]):
                     del positions[entry]
-            scanned = {
+            scanned = [
                 entry
                 for entry in self._always
                 if entry not in needs or _meets(lowered, needs[entry])
-            }
+            ]
         else:
-            scanned = {
+            scanned = [
                 entry
                 for entry in self._always
                 if entry not in self._gates or self._gates[entry].search(text)
-            }
+            ]
         if self._by_substring:
-            folded_text = fold(text)
+            folded_text = fold(_untrapped(text))
             for substring, entries in self._by_substring.items():
                 if substring in folded_text:
-                    scanned.update(entries)
-        found = []
-        for entry in sorted(positions.keys() | scanned):
-            theme_id, indicator, _ = self._entries[entry]
-            pattern = indicator.pattern
-            if entry in scanned:
-                found.extend((theme_id, indicator, m) for m in pattern.finditer(text))
-                continue
+                    scanned += entries
+        entries = self._entries
+        for entry in dict.fromkeys(scanned):
+            positions.pop(entry, None)  # a name with an open-start variant: scanned
+            found += [(entry, *m.span()) for m in entries[entry][1].pattern.finditer(text)]
+        for entry, starts in positions.items():
+            pattern = entries[entry][1].pattern
             end = 0
-            for position in positions[entry]:
+            for position in starts:
                 if position < end:
                     continue  # finditer resumes after a match
                 m = pattern.match(text, position)
                 if m:
-                    found.append((theme_id, indicator, m))
+                    found.append((entry, position, m.end()))
                     end = m.end()
-        return found
+        found.sort()
+        return [(entries[e][0], entries[e][1], start, end) for e, start, end in found]

@@ -22,8 +22,6 @@ import numpy
 
 from coalition_watch.errors import ConfigError
 from coalition_watch.theme_features import (
-    feature_words,
-    features,
     is_content_word,
     normal,
     tokens,
@@ -62,6 +60,7 @@ class ThemeModel:
         self.info: dict = raw.get("trained_on", {})
         self._intercepts = numpy.array(raw["intercepts"], dtype=numpy.float64)
         self._rows = {feature: row for row, feature in enumerate(raw["weights"])}
+        self._names = list(raw["weights"])
         # features x themes; the weights not shipped are zero. One more row, all zeros,
         # that every sentence's row list ends with, so a sentence with no known feature
         # still sums to zeros in the batched product.
@@ -91,12 +90,6 @@ class ThemeModel:
         except (OSError, ValueError) as exc:
             raise ConfigError(str(path), None, f"cannot read the model: {exc}") from None
         return cls(raw, str(path))
-
-    def _features(self, text: str) -> tuple[list[int], list[str], float]:
-        feats = features(text)
-        value = next(iter(feats.values()), 0.0)  # every feature has the same value
-        known = [(self._rows[f], f) for f in feats if f in self._rows]
-        return [row for row, _ in known], [f for _, f in known], value
 
     def _sentence_rows(self, text: str) -> tuple[set[int], int]:
         """The rows of `text`'s known features, and how many features it has in all
@@ -151,24 +144,41 @@ class ThemeModel:
         return votes
 
     def evidence(self, theme: str, text: str) -> tuple[str, ...]:
-        """The words of `text` behind the theme's largest positive weights, each once."""
+        """The words of `text` behind the theme's largest positive weights, each once.
+
+        As `feature_words` quotes them: a feature's first word (or word pair) as written;
+        worked out only for the features read, largest weight first (ties: the name
+        sorting last first), until there are enough words."""
         column = self.themes.index(theme)
-        rows, names, _ = self._features(text)
+        rows, _ = self._sentence_rows(text)
+        weights = self._weights[:, column]
         weighted = sorted(
-            ((self._weights[row, column], name) for row, name in zip(rows, names, strict=True)),
+            ((weights[row], self._names[row]) for row in rows if weights[row] > 0),
             reverse=True,
         )
-        written = feature_words(text)
-        words: dict[str, str] = {}
-        for weight, feature in weighted:
-            if weight <= 0:
-                break
-            word = written.get(feature)
+        matches = tokens(text)
+        words = list(map(self._normals.__getitem__, map(_GROUP, matches)))
+        words_features = list(map(self._word_features.__getitem__, words))
+        found: dict[str, str] = {}
+        for _, feature in weighted:
+            word = _first_written(feature, text, matches, words, words_features)
             if word and is_content_word(word):
-                words.setdefault(word.casefold(), word)
-                if len(words) >= MAX_EVIDENCE_WORDS:
+                found.setdefault(word.casefold(), word)
+                if len(found) >= MAX_EVIDENCE_WORDS:
                     break
-        return tuple(words.values())
+        return tuple(found.values())
+
+
+def _first_written(feature, text, matches, words, words_features) -> str | None:
+    """What `feature_words(text)[feature]` is, for one feature of `text`."""
+    if feature.startswith("b:"):
+        for i in range(len(words) - 1):
+            if f"b:{words[i]}_{words[i + 1]}" == feature:
+                return text[matches[i].start() : matches[i + 1].end()]
+    for m, features_of in zip(matches, words_features, strict=True):
+        if feature in features_of:
+            return m.group(0)
+    return None
 
 
 _GROUP = operator.methodcaller("group")

@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
+
+import numpy
 
 from coalition_watch.indicator_index import IndicatorIndex
 from coalition_watch.model import Change, ThemeMatch
 from coalition_watch.normalize import clean_display
-from coalition_watch.theme_model import ModelVote, ThemeModel, packaged_model
+from coalition_watch.repair import repair
+from coalition_watch.theme_model import ThemeModel, packaged_model
 from coalition_watch.themes import Indicator, Taxonomy
 
 SENTENCE_MAX_THEMES = 3
@@ -63,9 +68,17 @@ _ENGLISH = frozenset(
 
 def guess_language(text: str) -> str | None:
     """'en' or 'de' by counting function words; None when the text gives no sign."""
+    return _language_of(*_function_words(text))
+
+
+def _function_words(text: str) -> tuple[int, int]:
+    """(German, English) function words in `text`. Words never run across a space, so
+    the counts of texts joined by spaces are the sums of theirs."""
     words = _WORD.findall(text.lower())
-    german = sum(w in _GERMAN for w in words)
-    english = sum(w in _ENGLISH for w in words)
+    return sum(map(_GERMAN.__contains__, words)), sum(map(_ENGLISH.__contains__, words))
+
+
+def _language_of(german: int, english: int) -> str | None:
     if german == english:
         return None
     return "de" if german > english else "en"
@@ -73,7 +86,32 @@ def guess_language(text: str) -> str | None:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph, split after . ! ? before a capital or digit."""
-    return [s for s in _SENTENCE_END.split(clean_display(text)) if s]
+    return _split_clean(clean_display(text))
+
+
+def _split_clean(display: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(display) if s]
+
+
+def _sentences_of_display(display: str) -> list[str]:
+    """`split_sentences(display)` for a text `clean_display` gave: cleaning it again
+    changes nothing unless it still looks damaged or is no longer NFC (removing an
+    invisible character can join a letter and its accent)."""
+    if repair(display) == display and unicodedata.is_normalized("NFC", display):
+        return _split_clean(display)
+    return split_sentences(display)
+
+
+def _typography(text: str) -> str:
+    """`text.translate(_TYPOGRAPHY)`, by replacing only the characters present (many
+    times faster: translate takes its slow path on any text with a curly quote)."""
+    for char, plain in _TYPOGRAPHY_PAIRS:
+        if char in text:
+            text = text.replace(char, plain)
+    return text
+
+
+_TYPOGRAPHY_PAIRS = tuple((chr(code), plain) for code, plain in _TYPOGRAPHY.items())
 
 
 @dataclass
@@ -83,7 +121,9 @@ class _Pending:
     scored: list[tuple[float, int, ThemeMatch]]
     limit: int
     readings: dict[str | None, list[str]]
-    votes: dict[str, ModelVote] = field(default_factory=dict)
+    # theme -> (probability, the sentence it is the model's best for); only the themes
+    # the combination looks at: the indicator themes and those at the model's threshold.
+    votes: dict[str, tuple[float, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -148,7 +188,7 @@ class Classifier:
         if not display:
             return None
         if max_themes is None:
-            several = len(split_sentences(display)) > 1
+            several = len(_sentences_of_display(display)) > 1
             max_themes = PARAGRAPH_MAX_THEMES if several else SENTENCE_MAX_THEMES
         scored, claimed = self._score(display, language)
         return _Pending(scored, max_themes, self._readings(display, claimed))
@@ -170,11 +210,26 @@ class Classifier:
         """`classify_change` for each (change, old paragraph, new paragraph): the words
         and sentences of all the changes in one batch, then the paragraphs still needed."""
         levels = []
+        counted: dict[str, tuple[int, int]] = {}  # the paragraphs of a diff repeat
+
+        def count(part: str) -> tuple[int, int]:
+            found = counted.get(part)
+            if found is None:
+                found = counted[part] = _function_words(part)
+            return found
+
         for change, old_paragraph, new_paragraph in changes:
             words = " … ".join([*change.deleted, *change.inserted])
             sentence = " ".join(s for s in (change.old, change.new) if s)
             paragraph = " ".join(p for p in (old_paragraph, new_paragraph) if p)
-            language = guess_language(" ".join([sentence, paragraph, words]))
+            # guess_language(" ".join([sentence, paragraph, words])), part by part
+            parts = [change.old, change.new, old_paragraph, new_paragraph, words]
+            german = english = 0
+            for part in parts:
+                if part:
+                    g, e = count(part)
+                    german, english = german + g, english + e
+            language = _language_of(german, english)
             levels.append((words, sentence, paragraph, language))
         self.classify_many(
             [
@@ -210,13 +265,17 @@ class Classifier:
         self, display: str, language: str | None
     ) -> tuple[list[tuple[float, int, ThemeMatch]], list[tuple[str, int, int]]]:
         """Indicator themes, best first, and the spans claimed (owner, start, end)."""
-        text = display.translate(_TYPOGRAPHY)
+        text = _typography(display)
         language = language or guess_language(text)
         languages = (language,) if language in ("en", "de") else ("en", "de")
 
-        hits: dict[str, list[_Hit]] = {t.id: [] for t in self.taxonomy}
+        # Themes with hits only, in taxonomy order (the index's order).
+        hits: dict[str, list[_Hit]] = {}
         for theme_id, indicator, m in self._index(languages).find(text):
-            hits[theme_id].append(_Hit(indicator, m.start(), m.end(), m.group(0)))
+            found = hits.get(theme_id)
+            if found is None:
+                found = hits[theme_id] = []
+            found.append(_Hit(indicator, m.start(), m.end(), m.group(0)))
         claimed = [
             (theme_id, h.start, h.end)
             for theme_id, hs in hits.items()
@@ -224,13 +283,13 @@ class Classifier:
             if h.indicator.claims
         ]
         results = []
-        for theme in self.taxonomy:
+        for theme_id, theme_hits in hits.items():
             kept = [
                 h
-                for h in hits[theme.id]
+                for h in theme_hits
                 if h.indicator.claims
                 or not any(
-                    owner != theme.id and h.start < end and start < h.end
+                    owner != theme_id and h.start < end and start < h.end
                     for owner, start, end in claimed
                 )
             ]
@@ -240,7 +299,7 @@ class Classifier:
                 continue
             first = min(h.start for h in kept)
             match = ThemeMatch(
-                id=theme.id,
+                id=theme_id,
                 score=1.0 - math.exp(-raw),
                 evidence=_evidence(kept, display),
             )
@@ -257,16 +316,25 @@ class Classifier:
         spans other themes claimed ("Coalition for the Sahel" says nothing of the
         Coalition), so there is one reading per claiming theme, plus the plain one.
         """
-        if self.model is None or len(_WORD.findall(display.lower())) < MODEL_MIN_WORDS:
+        if self.model is None or not _has_words(display, MODEL_MIN_WORDS):
             return {}
+        if not claimed:
+            return {None: _sentences_of_display(display)}
         owners = {owner for owner, _, _ in claimed}
         readings = {None: _masked(display, claimed, keep=None)}
         readings.update({owner: _masked(display, claimed, keep=owner) for owner in owners})
-        return {reader: split_sentences(text) for reader, text in readings.items()}
+        return {
+            reader: _sentences_of_display(text) if text is display else split_sentences(text)
+            for reader, text in readings.items()
+        }
 
     def _vote_all(self, pending: list[_Pending]) -> None:
-        """Fill each passage's votes: per theme, its best sentence's vote, the model
-        reading every distinct sentence of all the passages in one product."""
+        """Fill each passage's votes: per theme, its best sentence's probability, the
+        model reading every distinct sentence of all the passages in one product.
+
+        A theme reads the passage with every other theme's claims masked: the plain
+        reading, or its own when it claims spans. Only the themes `_combined` looks at
+        are kept, in the order the model ranks them on the reading's first sentence."""
         rows: dict[str, int] = {}
         for prepared in pending:
             for sentences in prepared.readings.values():
@@ -274,24 +342,65 @@ class Classifier:
                     rows.setdefault(sentence, len(rows))
         if not rows:
             return
-        probabilities = self.model.probabilities(list(rows))
+        model = self.model
+        probabilities = model.probabilities(list(rows))
+        columns = [(c, t) for c, t in enumerate(model.themes) if t in self._theme_ids]
+        # The plain readings of all the passages: best and first sentence, in one go.
+        plain = [p for p in pending if p.readings.get(None)]
+        if plain:
+            gathered = [rows[s] for p in plain for s in p.readings[None]]
+            starts = list(accumulate((len(p.readings[None]) for p in plain[:-1]), initial=0))
+            maxima = numpy.maximum.reduceat(probabilities[gathered], starts, axis=0).tolist()
+            firsts = probabilities[[gathered[i] for i in starts]].tolist()
+        for index, prepared in enumerate(plain):
+            self._keep_votes(
+                prepared, None, columns, maxima[index], firsts[index], probabilities, rows
+            )
         for prepared in pending:
-            owners = {reader for reader in prepared.readings if reader is not None}
-            best = prepared.votes
             for reader, sentences in prepared.readings.items():
-                for sentence in sentences:
-                    for vote in self.model.votes_of(sentence, probabilities[rows[sentence]]):
-                        # Each theme reads the text with every other theme's claims masked.
-                        if (vote.theme if vote.theme in owners else None) != reader:
-                            continue
-                        if vote.theme in self._theme_ids and (
-                            vote.theme not in best
-                            or vote.probability > best[vote.theme].probability
-                        ):
-                            best[vote.theme] = vote
+                if reader is not None and sentences:
+                    block = probabilities[[rows[s] for s in sentences]]
+                    self._keep_votes(
+                        prepared,
+                        reader,
+                        columns,
+                        block.max(axis=0).tolist(),
+                        block[0].tolist(),
+                        probabilities,
+                        rows,
+                    )
+
+    def _keep_votes(
+        self,
+        prepared: _Pending,
+        reader: str | None,
+        columns: list[tuple[int, str]],
+        maxima: list[float],
+        first: list[float],
+        probabilities: numpy.ndarray,
+        rows: dict[str, int],
+    ) -> None:
+        """The votes of one reading of a passage (see `_vote_all`)."""
+        owners = prepared.readings.keys()
+        wanted = {match.id for _, _, match in prepared.scored}
+        threshold = self.model.threshold
+        if reader is None:
+            mine = [(c, t) for c, t in columns if t not in owners]
+        else:
+            mine = [(c, t) for c, t in columns if t == reader]
+        mine.sort(key=lambda column: -first[column[0]])
+        sentences = prepared.readings[reader]
+        for column, theme in mine:
+            probability = maxima[column]
+            if theme in wanted or probability >= threshold:
+                # The first sentence with the best probability, as the model ranks them.
+                best = sentences[
+                    int(numpy.argmax(probabilities[[rows[s] for s in sentences], column]))
+                ]
+                prepared.votes[theme] = (probability, best)
 
     def _combined(
-        self, scored: list[tuple[float, int, ThemeMatch]], votes: dict[str, ModelVote]
+        self, scored: list[tuple[float, int, ThemeMatch]], votes: dict[str, tuple[float, str]]
     ) -> list[ThemeMatch]:
         """Indicator themes and model themes together, best first, evidence from both.
 
@@ -307,32 +416,64 @@ class Classifier:
             if vote is None:
                 merged.append((match.score, match))
                 continue
-            if vote.probability >= self.model.veto:
+            if vote[0] >= self.model.veto:
                 merged.append((match.score, match))  # the matched words are the evidence
-        for vote in votes.values():
-            if vote.probability >= self.model.threshold:
-                evidence = vote.evidence
+        for theme, (probability, sentence) in votes.items():
+            if probability >= self.model.threshold:
+                evidence = self.model.evidence(theme, sentence)
                 if evidence:
-                    merged.append(
-                        (vote.probability, ThemeMatch(vote.theme, vote.probability, evidence))
-                    )
+                    merged.append((probability, ThemeMatch(theme, probability, evidence)))
         merged.sort(key=lambda pair: -pair[0])
         return [match for _, match in merged]
 
     def _index(self, languages: tuple[str, ...]) -> IndicatorIndex:
-        """One index per language set, built on first use (a few milliseconds)."""
+        """The taxonomy's index for a language set (see `indicator_index_for`)."""
         index = self._indexes.get(languages)
         if index is None:
-            index = self._indexes[languages] = IndicatorIndex(
-                (theme.id, indicator, indicator.anchors)
-                for theme in self.taxonomy
-                for indicator in theme.applicable(languages)
-            )
+            index = self._indexes[languages] = indicator_index_for(self.taxonomy, languages)
         return index
 
 
+# Indexes built for the taxonomies in use, newest last: (taxonomy, {languages: index}).
+# A process builds a Classifier per run, the taxonomy compiled once (themes.load_themes);
+# the index of its indicators, and the word table it keeps, belong with the taxonomy.
+_INDEXES: OrderedDict[int, tuple[Taxonomy, dict[tuple[str, ...], IndicatorIndex]]] = OrderedDict()
+INDEXED_TAXONOMIES = 8
+
+
+def indicator_index_for(taxonomy: Taxonomy, languages: tuple[str, ...]) -> IndicatorIndex:
+    """The index of a taxonomy's indicators for a language set, built once per taxonomy
+    object (a few milliseconds) and kept for the last few taxonomies used."""
+    cached = _INDEXES.get(id(taxonomy))
+    if cached is None or cached[0] is not taxonomy:
+        cached = _INDEXES[id(taxonomy)] = (taxonomy, {})
+        if len(_INDEXES) > INDEXED_TAXONOMIES:
+            _INDEXES.popitem(last=False)
+    _INDEXES.move_to_end(id(taxonomy))
+    indexes = cached[1]
+    index = indexes.get(languages)
+    if index is None:
+        index = indexes[languages] = IndicatorIndex(
+            (theme.id, indicator, indicator.anchors)
+            for theme in taxonomy
+            for indicator in theme.applicable(languages)
+        )
+    return index
+
+
+def _has_words(display: str, count: int) -> bool:
+    """At least `count` words as `_WORD` reads them (a text's start has no more words
+    than the text: read the start first)."""
+    if len(_WORD.findall(display[:200].lower())) >= count:
+        return True
+    return len(_WORD.findall(display.lower())) >= count
+
+
 def _masked(display: str, claimed: list[tuple[str, int, int]], keep: str | None) -> str:
-    """`display` with the spans claimed by themes other than `keep` blanked out."""
+    """`display` with the spans claimed by themes other than `keep` blanked out (the
+    same object when there is nothing to blank)."""
+    if all(owner == keep for owner, _, _ in claimed):
+        return display
     chars = list(display)
     for owner, start, end in claimed:
         if owner != keep:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress
 
 ANCHOR_LENGTH = 3
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u201b\u2032`]")
@@ -179,17 +180,24 @@ def required_literal(source: str) -> str:
     contain: read
     at the top level only (outside groups, classes and escapes), never a letter made
     optional by ?, * or {, and nothing at all when the top level has alternatives."""
+    return max(required_literals(source), key=len, default="")
+
+
+def required_literals(source: str) -> list[str]:
+    """Every run of letters and spaces that every match of `source` must contain, in
+    order (see `required_literal`, the longest of them)."""
     if _top_level_alternatives(source) != [source]:
-        return ""
-    best, current, depth, i = "", "", 0, 0
+        return []
+    runs, current, depth, i = [], "", 0, 0
     while i < len(source):
         char = source[i]
         optional = source[i + 1 : i + 2] in ("?", "*", "{")
         if depth == 0 and (char.isalpha() or char == " ") and not optional:
             current += char
-            best = max(best, current, key=len)
             i += 1
             continue
+        if current:
+            runs.append(current)
         current = ""
         if char == "\\":
             i += 2
@@ -203,7 +211,70 @@ def required_literal(source: str) -> str:
         elif char == ")":
             depth -= 1
         i += 1
-    return best
+    if current:
+        runs.append(current)
+    return runs
+
+
+def requirements(source: str) -> tuple[tuple[str, ...], ...]:
+    """What every match of the regex `source` must contain, as clauses: each clause a
+    tuple of lower-case ASCII letter runs of which at least one occurs (case aside) in
+    any text the regex matches. Read conservatively: groups that may be skipped,
+    lookarounds, classes and escapes require nothing; an alternation requires one of its
+    alternatives' letters only when every alternative has some."""
+    alternatives = _top_level_alternatives(source)
+    if len(alternatives) > 1:
+        clause = []
+        for alternative in alternatives:
+            singles = [c[0] for c in requirements(alternative) if len(c) == 1]
+            if not singles:
+                return ()
+            clause.append(max(singles, key=len))
+        return (tuple(dict.fromkeys(clause)),)
+    clauses: list[tuple[str, ...]] = []
+    run = ""
+
+    def close_run() -> None:
+        nonlocal run
+        if run.isascii() and len(run.strip()) >= ANCHOR_LENGTH:
+            clauses.append((run.lower(),))
+        run = ""
+
+    i = 0
+    while i < len(source):
+        char = source[i]
+        optional = source[i + 1 : i + 2] in ("?", "*", "{")
+        if (char.isalpha() or char == " ") and not optional:
+            run += char
+            i += 1
+            continue
+        close_run()
+        if char == "\\":
+            i += 2
+        elif char == "[":
+            end = source.find("]", i + 2)  # a class never ends at its first character
+            i = len(source) if end < 0 else end + 1
+        elif char == "(":
+            end = _closing(source, i)
+            if end is None:
+                break
+            inner = source[i + 1 : end]
+            body = None
+            if not inner.startswith("?"):
+                body = inner  # a capturing group
+            elif re.match(r"\?[a-zA-Z-]*:", inner):
+                body = inner[inner.index(":") + 1 :]  # (?:...), (?-i:...)
+            if body and source[end + 1 : end + 2] not in ("?", "*", "{"):
+                clauses += requirements(body)
+            i = end + 1
+        else:
+            i += 1
+    close_run()
+    return tuple(dict.fromkeys(clauses))
+
+
+def _meets(lowered: str, clauses: tuple[tuple[str, ...], ...]) -> bool:
+    return all(any(letters in lowered for letters in clause) for clause in clauses)
 
 
 def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -213,6 +284,42 @@ def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     if len(literal.strip()) < ANCHOR_LENGTH:
         return None
     return re.compile(re.escape(literal), pattern.flags & (re.IGNORECASE | re.UNICODE))
+
+
+class _TokenCandidates(dict):
+    """A word as the text spells it -> (offset, entry) for every word start in it and
+    every indicator anchored there: worked out once per spelling (a table of the
+    vocabulary, like the folding of words; nothing of any passage)."""
+
+    def __init__(self, by_prefix: dict[str, list[int]]):
+        super().__init__()
+        self._by_prefix = by_prefix
+
+    def __missing__(self, token: str) -> tuple[tuple[int, int], ...]:
+        found: list[tuple[int, int]] = []
+        for offset, char in enumerate(token):
+            # A word starts at the token's start and after each apostrophe inside it.
+            if offset and (not _WORD_CHAR.match(char) or _WORD_CHAR.match(token[offset - 1])):
+                continue
+            folded = _fold_word(token[offset:])
+            entries: set[int] = set()
+            for n in range(1, min(len(folded), ANCHOR_LENGTH) + 1):
+                entries.update(self._by_prefix.get(folded[:n], ()))
+            found += [(offset, entry) for entry in sorted(entries)]
+        if len(self) >= _TOKEN_TABLE_SIZE:
+            self.clear()
+        value = self[token] = tuple(found)
+        return value
+
+
+_WORD_CHAR = re.compile(r"\w")
+# A word with the apostrophes inside or after it; what lies between two is never a word.
+_TOKEN_SPLIT = re.compile(r"(\w[\w'\u2018\u2019\u201b\u2032`]*)")
+_TOKEN_TABLE_SIZE = 1 << 17
+# Characters sre's case-insensitive matching equates with an ASCII letter although
+# str.lower does not give that letter (dotless i, long s, dotted capital I): a text with
+# one of them is never pruned by the letters its indicators need.
+_CASE_TRAPS = ("\u0131", "\u017f", "\u0130")
 
 
 class IndicatorIndex:
@@ -226,6 +333,9 @@ class IndicatorIndex:
         # An unanchored regex with long backtracking runs only where its required letters
         # occur (the list-of-lines-of-effort pattern cost more than all the others).
         self._gates: dict[int, re.Pattern[str]] = {}
+        # Any indicator is tried only in a passage that has the letters it needs (see
+        # `requirements`): "Coalition forces" is not tried at every "Coalition".
+        self._needs: dict[int, tuple[tuple[str, ...], ...]] = {}
         for position, (_, indicator, anchors) in enumerate(self._entries):
             if anchors.empty:
                 self._always.append(position)
@@ -236,6 +346,11 @@ class IndicatorIndex:
                 self._by_prefix.setdefault(prefix, []).append(position)
             for substring in anchors.substrings:
                 self._by_substring.setdefault(substring, []).append(position)
+            verbose = indicator.pattern.flags & re.VERBOSE  # spaces there are not letters
+            needs = () if verbose else requirements(indicator.pattern.pattern)
+            if needs:
+                self._needs[position] = needs
+        self._candidates = _TokenCandidates(self._by_prefix)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -247,25 +362,43 @@ class IndicatorIndex:
         word-anchored indicator is tried only where a word with its anchor starts (its
         regex begins with a word boundary), an open-start or raw one over the whole text.
         """
-        by_prefix = self._by_prefix
+        # The text as runs: non-word, word, non-word, ..., non-word; word k starts where
+        # run 2k ends.
+        parts = _TOKEN_SPLIT.split(text)
+        candidates = list(map(self._candidates.__getitem__, parts[1::2]))
+        ends = list(accumulate(map(len, parts)))
         positions: dict[int, list[int]] = {}  # entry -> word starts, ascending
-        for word in _ANCHOR_WORD.finditer(text):
-            folded = _fold_word(word.group(1))
-            start = word.start()
-            for n in range(1, min(len(folded), ANCHOR_LENGTH) + 1):
-                for entry in by_prefix.get(folded[:n], ()):
-                    starts = positions.setdefault(entry, [])
-                    if not starts or starts[-1] != start:  # two prefixes of one word
-                        starts.append(start)
-        scanned = {
-            entry
-            for entry in self._always
-            if entry not in self._gates or self._gates[entry].search(text)
-        }
-        folded_text = fold(text) if self._by_substring else ""
-        for substring, entries in self._by_substring.items():
-            if substring in folded_text:
-                scanned.update(entries)
+        for start, pairs in compress(zip(ends[:-1:2], candidates, strict=True), candidates):
+            for offset, entry in pairs:
+                starts = positions.get(entry)
+                if starts is None:
+                    positions[entry] = [start + offset]
+                else:
+                    starts.append(start + offset)
+        # Lower case, where sre's case-insensitive matching agrees with str.lower.
+        lowered = None if any(c in text for c in _CASE_TRAPS) else text.lower()
+        needs = self._needs
+        if lowered is not None:
+            # A match attempt costs about what the check does: check only where it saves.
+            for entry in [e for e, p in positions.items() if len(p) > 2 and e in needs]:
+                if not _meets(lowered, needs[entry]):
+                    del positions[entry]
+            scanned = {
+                entry
+                for entry in self._always
+                if entry not in needs or _meets(lowered, needs[entry])
+            }
+        else:
+            scanned = {
+                entry
+                for entry in self._always
+                if entry not in self._gates or self._gates[entry].search(text)
+            }
+        if self._by_substring:
+            folded_text = fold(text)
+            for substring, entries in self._by_substring.items():
+                if substring in folded_text:
+                    scanned.update(entries)
         found = []
         for entry in sorted(positions.keys() | scanned):
             theme_id, indicator, _ = self._entries[entry]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -69,8 +70,16 @@ class ThemeModel:
         for row, entries in enumerate(raw["weights"].values()):
             for theme_index, weight in entries:
                 self._weights[row, theme_index] = weight
-        # A statement repeats its words: each word's known rows are looked up once.
-        self._word_rows: dict[str, frozenset[int]] = {}
+        # A statement repeats its words: per word, what the model needs of it is worked
+        # out once (see _sentence_rows).
+        self._normals = _Table(normal)
+        self._word_rows = _Table(
+            lambda word: frozenset(self._rows[f] for f in word_features(word) if f in self._rows)
+        )
+        self._word_features = _Table(lambda word: frozenset(word_features(word)))
+        self._pair_rows = _Table(
+            lambda pair: self._rows.get(f"b:{pair[0]}_{pair[1]}", self._padding)
+        )
 
     @classmethod
     def load(cls, path: Path | str = PACKAGED_MODEL) -> ThemeModel:
@@ -91,21 +100,23 @@ class ThemeModel:
 
     def _sentence_rows(self, text: str) -> tuple[set[int], int]:
         """The rows of `text`'s known features, and how many features it has in all
-        (known or not: the unit-length scaling counts them all), as `features` reads it."""
-        words = [normal(m.group(0)) for m in tokens(text)]
-        rows: set[int] = set()
-        every: set[str] = set()
-        for word in set(words):
-            cached = self._word_rows.get(word)
-            if cached is None:
-                cached = self._word_rows[word] = frozenset(
-                    self._rows[f] for f in word_features(word) if f in self._rows
-                )
-            rows |= cached
-            every.update(word_features(word))
-        pairs = {f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False)}
-        rows.update(self._rows[f] for f in pairs if f in self._rows)
-        return rows, len(every) + len(pairs)
+        (known or not: the unit-length scaling counts them all), as `features` reads it.
+
+        Per word as written, its normal form, and per normal form its rows and features,
+        are looked up once per process (tables of the vocabulary; a statement repeats its
+        words); a sentence is then a few set unions."""
+        words = list(map(self._normals.__getitem__, map(_GROUP, tokens(text))))
+        distinct = set(words)
+        rows = set().union(*map(self._word_rows.__getitem__, distinct))
+        every = len(set().union(*map(self._word_features.__getitem__, distinct)))
+        pairs = set(zip(words, words[1:], strict=False))
+        if "_" in text:  # "a_b"+"c" and "a"+"b_c" are one feature: count the names
+            pairs = {f"b:{a}_{b}" for a, b in pairs}
+            rows.update(self._rows[f] for f in pairs if f in self._rows)
+        else:
+            rows.update(map(self._pair_rows.__getitem__, pairs))
+            rows.discard(self._padding)
+        return rows, every + len(pairs)
 
     def probabilities(self, sentences: Sequence[str]) -> numpy.ndarray:
         """Per sentence (row) and theme (column), the model's probability: all the
@@ -158,6 +169,24 @@ class ThemeModel:
                 if len(words) >= MAX_EVIDENCE_WORDS:
                     break
         return tuple(words.values())
+
+
+_GROUP = operator.methodcaller("group")
+TABLE_SIZE = 1 << 16
+
+
+class _Table(dict):
+    """key -> make(key), each worked out once; emptied when it grows past TABLE_SIZE."""
+
+    def __init__(self, make: Callable):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key):
+        if len(self) >= TABLE_SIZE:
+            self.clear()
+        value = self[key] = self._make(key)
+        return value
 
 
 @cache

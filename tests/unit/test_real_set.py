@@ -32,7 +32,8 @@ OFFICIAL = re.compile(
     r"government\.nl|regjeringen\.no|um\.dk|diplomatie\.belgium\.be|exteriores\.gob\.es|"
     r"mofa\.go\.jp|mofa\.gov\.sa|mofa\.gov\.kw|mofaic\.gov\.ae|diplomatie\.ma|"
     r"mofa\.gov\.iq|gov\.krd|inherentresolve\.mil|centcom\.mil|"
-    r"whitehouse\.gov|govinfo\.gov|federalregister\.gov|archives\.gov)/"
+    r"whitehouse\.gov|govinfo\.gov|federalregister\.gov|archives\.gov|ambafrance\.org|"
+    r"ambafrance-de\.org|generalbundesanwalt\.de|bmi\.bund\.de|verfassungsschutz\.de|bka\.de)/"
 )
 
 

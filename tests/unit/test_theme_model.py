@@ -20,7 +20,7 @@ def test_packaged_model_loads_with_the_taxonomy_themes():
     model = packaged_model()
     assert set(model.themes) == set(load_themes().ids)
     assert 0 < model.threshold < 1 and 0 <= model.veto < model.threshold
-    assert PACKAGED_MODEL.stat().st_size < 512 * 1024
+    assert PACKAGED_MODEL.stat().st_size < 1024 * 1024  # small: read in milliseconds
 
 
 def test_retraining_from_the_repository_reproduces_the_shipped_weights():

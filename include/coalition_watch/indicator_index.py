@@ -278,8 +278,19 @@ def requirements(source: str) -> tuple[tuple[str, ...], ...]:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
-def _meets(lowered: str, clauses: tuple[tuple[str, ...], ...]) -> bool:
-    return all(any(letters in lowered for letters in clause) for clause in clauses)
+def _meets(lowered: str, needs: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]) -> bool:
+    """`lowered` meets requirements split by `_split_needs`."""
+    contains = lowered.__contains__
+    singles, choices = needs
+    return all(map(contains, singles)) and all(any(map(contains, c)) for c in choices)
+
+
+def _split_needs(clauses: tuple[tuple[str, ...], ...]):
+    """Clauses of one letter run apart from those of several: (runs, choices)."""
+    return (
+        tuple(c[0] for c in clauses if len(c) == 1),
+        tuple(c for c in clauses if len(c) > 1),
+    )
 
 
 def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -403,7 +414,7 @@ class IndicatorIndex:
         self._gates: dict[int, re.Pattern[str]] = {}
         # Any indicator is tried only in a passage that has the letters it needs (see
         # `requirements`): "Coalition forces" is not tried at every "Coalition".
-        self._needs: dict[int, tuple[tuple[str, ...], ...]] = {}
+        self._needs: dict[int, tuple] = {}
         for position, (_, indicator, anchors) in enumerate(self._entries):
             if anchors.empty:
                 self._always.append(position)
@@ -417,7 +428,7 @@ class IndicatorIndex:
             verbose = indicator.pattern.flags & re.VERBOSE  # spaces there are not letters
             needs = () if verbose else requirements(indicator.pattern.pattern)
             if needs:
-                self._needs[position] = needs
+                self._needs[position] = _split_needs(needs)
         # Anchored indicators that read one word, and phrases of such words (see _Words).
         self._one_word: set[int] = set()
         self._heads: dict[int, tuple[re.Pattern[str], ...]] = {}

@@ -202,7 +202,9 @@ class ThemeModel:
         positive = weights > 0
         names = self._names
         weighted = sorted(
-            zip(weights[positive].tolist(), [names[r] for r in rows[positive].tolist()]),
+            zip(
+                weights[positive].tolist(), [names[r] for r in rows[positive].tolist()], strict=True
+            ),
             reverse=True,
         )
         matches = tokens(text)

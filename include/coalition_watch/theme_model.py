@@ -263,26 +263,24 @@ class _Vocabulary(dict):
 
     def reset(self) -> None:
         self.clear()
-        self._unknown: dict[str, int] = {}
-        self.features = len(self._known) + 1  # numbers given so far (rows and padding)
+        # feature -> number: the known ones their rows, then the padding row's number
+        self._numbers: dict[str, int] = {**self._known, "\x00padding": len(self._known)}
         self._starts: list[int] = []
         self._sizes: list[int] = []
         self._flat: list[int] = []
         self._arrays: tuple | None = None
 
+    @property
+    def features(self) -> int:
+        """How many numbers are given (rows, padding and unknown features)."""
+        return len(self._numbers)
+
     def __missing__(self, word: str) -> int:
-        numbers = []
-        for feature in word_features(word):
-            number = self._known.get(feature)
-            if number is None:
-                number = self._unknown.get(feature)
-                if number is None:
-                    number = self._unknown[feature] = self.features
-                    self.features += 1
-            numbers.append(number)
+        numbers = self._numbers
+        found = [numbers.setdefault(f, len(numbers)) for f in word_features(word)]
         self._starts.append(len(self._flat))
-        self._sizes.append(len(numbers))
-        self._flat += numbers
+        self._sizes.append(len(found))
+        self._flat += found
         self._arrays = None
         value = self[word] = len(self._starts) - 1
         return value

@@ -102,6 +102,27 @@ def _sentences_of_display(display: str) -> list[str]:
     return split_sentences(display)
 
 
+# What clean_display would change besides damage and normal form: invisible characters,
+# whitespace other than single spaces.
+_INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+_UNTIDY_SPACE = re.compile(r"[^\S ]|[\u00a0\u2007\u202f\u2009\u200a]|  ")
+
+
+def _clean(text: str) -> str:
+    """`clean_display(text)`, without redoing it on text it leaves as it is (most text
+    here: sentences and paragraphs of documents cleaned when extracted)."""
+    if (
+        text[:1] != " "
+        and text[-1:] != " "
+        and not any(char in text for char in _INVISIBLE)
+        and not _UNTIDY_SPACE.search(text)
+        and unicodedata.is_normalized("NFC", text)
+        and repair(text) == text
+    ):
+        return text
+    return clean_display(text)
+
+
 def _typography(text: str) -> str:
     """`text.translate(_TYPOGRAPHY)`, by replacing only the characters present (many
     times faster: translate takes its slow path on any text with a curly quote)."""
@@ -184,7 +205,7 @@ class Classifier:
 
     def _prepare(self, text: str, language: str | None, max_themes: int | None):
         """The indicator part of a passage, and the sentences the model is to read."""
-        display = clean_display(text)
+        display = _clean(text)
         if not display:
             return None
         if max_themes is None:

@@ -331,12 +331,21 @@ class _Words(dict):
         matches: list[tuple[int, int, int]] = []
         tries: list[tuple[int, int]] = []
         resume: dict[int, int] = {}  # entry -> end of its last match in this word
+        # An open start (*finanzierung) matches from a word start (\w* takes the rest of
+        # the word) of a word whose folding has its anchor: try it at each.
+        folded_token = _fold_word(_untrapped(token))
+        open_starts = [
+            entry
+            for substring, entries in index._by_substring.items()
+            if substring in folded_token
+            for entry in entries
+        ]
         for offset, char in enumerate(token):
             # A word starts at the token's start and after each apostrophe inside it.
             if offset and (not _WORD_CHAR.match(char) or _WORD_CHAR.match(token[offset - 1])):
                 continue
             folded = _fold_word(_untrapped(token[offset:]))
-            entries: set[int] = set()
+            entries: set[int] = set(open_starts)
             for n in range(1, min(len(folded), ANCHOR_LENGTH) + 1):
                 entries.update(index._by_prefix.get(folded[:n], ()))
             for entry in sorted(entries):
@@ -479,14 +488,8 @@ class IndicatorIndex:
                 for entry in self._always
                 if entry not in self._gates or self._gates[entry].search(text)
             ]
-        if self._by_substring:
-            folded_text = fold(_untrapped(text))
-            for substring, entries in self._by_substring.items():
-                if substring in folded_text:
-                    scanned += entries
         entries = self._entries
-        for entry in dict.fromkeys(scanned):
-            positions.pop(entry, None)  # a name with an open-start variant: scanned
+        for entry in scanned:
             found += [(entry, *m.span()) for m in entries[entry][1].pattern.finditer(text)]
         for entry, starts in positions.items():
             pattern = entries[entry][1].pattern

@@ -11,7 +11,6 @@ features, and the features that added most are the evidence a reader sees.
 from __future__ import annotations
 
 import json
-import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -79,6 +78,7 @@ class ThemeModel:
         self._pair_rows = _Table(
             lambda pair: self._rows.get(f"b:{pair[0]}_{pair[1]}", self._padding)
         )
+        self._vocabulary = _Vocabulary(self._rows)
 
     @classmethod
     def load(cls, path: Path | str = PACKAGED_MODEL) -> ThemeModel:
@@ -113,20 +113,64 @@ class ThemeModel:
 
     def probabilities(self, sentences: Sequence[str]) -> numpy.ndarray:
         """Per sentence (row) and theme (column), the model's probability: all the
-        sentences in one gather-and-sum over the weight matrix."""
-        if not sentences:
+        sentences at once, as `_sentence_rows` reads each.
+
+        A sentence's features are the union of its distinct words' (the vocabulary table
+        numbers every feature a word has, known to the model or not) and its word pairs;
+        the union is taken for all the sentences together (sorted, duplicates dropped),
+        and the known features' weights summed per sentence."""
+        count = len(sentences)
+        if not count:
             return numpy.zeros((0, len(self.themes)))
-        gathered: list[int] = []
-        starts: list[int] = []
-        scales = numpy.zeros(len(sentences))
-        for index, sentence in enumerate(sentences):
-            rows, count = self._sentence_rows(sentence)
-            starts.append(len(gathered))
-            gathered.extend(rows)
-            gathered.append(self._padding)
-            if count:
-                scales[index] = 1.0 / math.sqrt(count)
-        sums = numpy.add.reduceat(self._weights[gathered], starts, axis=0)
+        table = self._vocabulary
+        words_of: list[int] = []  # distinct word ids, sentence after sentence
+        words_per: list[int] = []
+        pair_rows: list[int] = []  # known pair features, sentence after sentence, each
+        pairs_per: list[int] = []  # ending with the padding row
+        pair_counts = numpy.zeros(count)
+        for sentence in sentences:
+            words = list(map(self._normals.__getitem__, map(_GROUP, tokens(sentence))))
+            ids = list(map(table.__getitem__, set(words)))
+            words_of += ids
+            words_per.append(len(ids))
+            pairs = set(zip(words, words[1:], strict=False))
+            if "_" in sentence:  # "a_b"+"c" and "a"+"b_c" are one feature: the names
+                pairs = {f"b:{a}_{b}" for a, b in pairs}
+                known = [self._rows[f] for f in pairs if f in self._rows]
+            else:
+                known = [r for r in map(self._pair_rows.__getitem__, pairs) if r != self._padding]
+            known.append(self._padding)
+            pair_rows += known
+            pairs_per.append(len(known))
+            pair_counts[len(pairs_per) - 1] = len(pairs)
+        ids, sizes, flat = table.arrays()
+        word_ids = numpy.array(words_of, dtype=numpy.int64)
+        sizes_of = sizes[word_ids]
+        # every (sentence, feature) of every distinct word, as one number each
+        ends = numpy.cumsum(sizes_of)
+        positions = numpy.repeat(ids[word_ids] - ends + sizes_of, sizes_of)
+        positions += numpy.arange(positions.size)
+        span = table.features + 1
+        sentence_of = numpy.repeat(numpy.arange(count), words_per)
+        keys = numpy.repeat(sentence_of, sizes_of) * span + flat[positions]
+        # and the padding row once per sentence, so every sentence has a known row
+        keys = numpy.concatenate([keys, numpy.arange(count) * span + self._padding])
+        keys.sort()
+        distinct = numpy.empty(keys.size, dtype=bool)
+        distinct[0] = True
+        numpy.not_equal(keys[1:], keys[:-1], out=distinct[1:])
+        keys = keys[distinct]
+        owners = keys // span
+        features_of = keys - owners * span
+        totals = numpy.bincount(owners, minlength=count) - 1 + pair_counts
+        known = features_of <= self._padding
+        owners, features_of = owners[known], features_of[known]
+        starts = numpy.searchsorted(owners, numpy.arange(count))
+        sums = numpy.add.reduceat(self._weights[features_of], starts, axis=0)
+        pair_starts = numpy.cumsum(pairs_per) - pairs_per
+        sums += numpy.add.reduceat(self._weights[pair_rows], pair_starts, axis=0)
+        scales = numpy.zeros(count)
+        numpy.divide(1.0, numpy.sqrt(totals), out=scales, where=totals > 0)
         scores = self._intercepts + scales[:, None] * sums
         return 1.0 / (1.0 + numpy.exp(-scores))
 
@@ -197,6 +241,56 @@ class _Table(dict):
             self.clear()
         value = self[key] = self._make(key)
         return value
+
+
+class _Vocabulary(dict):
+    """Normal form -> word id, and per word id its features as numbers: a known
+    feature's row, an unknown one a number past the padding row (the same number for the
+    same feature), kept as flat arrays for `probabilities`. Emptied when it grows past
+    TABLE_SIZE words."""
+
+    def __init__(self, rows: dict[str, int]):
+        super().__init__()
+        self._known = rows
+        self._reset()
+
+    def _reset(self) -> None:
+        self.clear()
+        self._unknown: dict[str, int] = {}
+        self.features = len(self._known) + 1  # numbers given so far (rows and padding)
+        self._starts: list[int] = []
+        self._sizes: list[int] = []
+        self._flat: list[int] = []
+        self._arrays: tuple | None = None
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= TABLE_SIZE:
+            self._reset()
+        numbers = []
+        for feature in word_features(word):
+            number = self._known.get(feature)
+            if number is None:
+                number = self._unknown.get(feature)
+                if number is None:
+                    number = self._unknown[feature] = self.features
+                    self.features += 1
+            numbers.append(number)
+        self._starts.append(len(self._flat))
+        self._sizes.append(len(numbers))
+        self._flat += numbers
+        self._arrays = None
+        value = self[word] = len(self._starts) - 1
+        return value
+
+    def arrays(self) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+        """(start, size) of each word's numbers in the flat array, and the flat array."""
+        if self._arrays is None:
+            self._arrays = (
+                numpy.array(self._starts, dtype=numpy.int64),
+                numpy.array(self._sizes, dtype=numpy.int64),
+                numpy.array(self._flat, dtype=numpy.int64),
+            )
+        return self._arrays
 
 
 @cache

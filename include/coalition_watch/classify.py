@@ -143,8 +143,9 @@ class _Pending:
     limit: int
     readings: dict[str | None, list[str]]
     # theme -> (probability, the sentence it is the model's best for); only the themes
-    # the combination looks at: the indicator themes and those at the model's threshold.
-    votes: dict[str, tuple[float, str]] = field(default_factory=dict)
+    # the combination looks at: the indicator themes (no sentence: only their veto is
+    # read) and the others at the model's threshold.
+    votes: dict[str, tuple[float, str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -305,16 +306,19 @@ class Classifier:
         ]
         results = []
         for theme_id, theme_hits in hits.items():
-            kept = [
-                h
-                for h in theme_hits
-                if h.indicator.claims
-                or not any(
-                    owner != theme_id and h.start < end and start < h.end
-                    for owner, start, end in claimed
-                )
-            ]
-            kept = _without_overlaps(kept)
+            kept = theme_hits
+            if claimed:
+                kept = [
+                    h
+                    for h in theme_hits
+                    if h.indicator.claims
+                    or not any(
+                        owner != theme_id and h.start < end and start < h.end
+                        for owner, start, end in claimed
+                    )
+                ]
+            if len(kept) > 1:
+                kept = _without_overlaps(kept)
             raw = _raw_score(kept)
             if raw < 1.0:
                 continue
@@ -413,7 +417,9 @@ class Classifier:
         sentences = prepared.readings[reader]
         for column, theme in mine:
             probability = maxima[column]
-            if theme in wanted or probability >= threshold:
+            if theme in wanted:
+                prepared.votes[theme] = (probability, None)  # its veto needs no sentence
+            elif probability >= threshold:
                 # The first sentence with the best probability, as the model ranks them.
                 best = sentences[
                     int(numpy.argmax(probabilities[[rows[s] for s in sentences], column]))
@@ -421,7 +427,9 @@ class Classifier:
                 prepared.votes[theme] = (probability, best)
 
     def _combined(
-        self, scored: list[tuple[float, int, ThemeMatch]], votes: dict[str, tuple[float, str]]
+        self,
+        scored: list[tuple[float, int, ThemeMatch]],
+        votes: dict[str, tuple[float, str | None]],
     ) -> list[ThemeMatch]:
         """Indicator themes and model themes together, best first, evidence from both.
 

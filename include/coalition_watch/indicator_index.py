@@ -278,8 +278,19 @@ def requirements(source: str) -> tuple[tuple[str, ...], ...]:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
-def _meets(lowered: str, clauses: tuple[tuple[str, ...], ...]) -> bool:
-    return all(any(letters in lowered for letters in clause) for clause in clauses)
+def _meets(lowered: str, needs: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]) -> bool:
+    """`lowered` meets requirements split by `_split_needs`."""
+    contains = lowered.__contains__
+    singles, choices = needs
+    return all(map(contains, singles)) and all(any(map(contains, c)) for c in choices)
+
+
+def _split_needs(clauses: tuple[tuple[str, ...], ...]):
+    """Clauses of one letter run apart from those of several: (runs, choices)."""
+    return (
+        tuple(c[0] for c in clauses if len(c) == 1),
+        tuple(c for c in clauses if len(c) > 1),
+    )
 
 
 def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -296,7 +307,6 @@ def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 # digits, apostrophes and grouping: it consumes word characters and apostrophes only.
 _WORD_ONLY_PIECES = re.compile(r"\(\?<!\\w\)|\(\?!\\w\)|\\w|\(\?-i:|\(\?:|\[sz\]|\[cs\]")
 _WORD_ONLY_REST = re.compile(r"[\w'|?*()]*")
-_JOIN = r"[\s\-]*"  # between the words of a phrase (themes._phrase_regex)
 
 
 def _reads_one_word(source: str) -> bool:
@@ -305,22 +315,12 @@ def _reads_one_word(source: str) -> bool:
     return _WORD_ONLY_REST.fullmatch(_WORD_ONLY_PIECES.sub("", source)) is not None
 
 
-def _phrase_heads(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...] | None:
-    """For a phrase of one-word parts joined by `_JOIN`, its first words joined, each
-    to be matched to the end of a word: a match that runs past a word's end has read it
-    whole with some of these. None for anything else."""
-    parts = pattern.pattern.split(_JOIN)
-    if len(parts) < 2 or not all(_reads_one_word(part) for part in parts):
-        return None
-    return tuple(re.compile(_JOIN.join(parts[:i]), pattern.flags) for i in range(1, len(parts)))
-
-
 class _Words(dict):
     """A word as the text spells it (with its apostrophes) -> what the index needs of it,
     worked out once per spelling (a table of the vocabulary, like the folding of words):
     the matches of the indicators that read one word only, as (start, end, entry)
-    inside it, and the (offset, entry) where another indicator's anchor starts and the
-    indicator may match. None when there is neither."""
+    inside it, and the (offset, entry) where another indicator may match (its anchor
+    starts there, or, open-start, lies inside the word). None when there is neither."""
 
     def __init__(self, index: IndicatorIndex):
         super().__init__()
@@ -340,17 +340,18 @@ class _Words(dict):
             if substring in folded_token
             for entry in entries
         ]
-        for offset, char in enumerate(token):
-            # A word starts at the token's start and after each apostrophe inside it.
-            if offset and (not _WORD_CHAR.match(char) or _WORD_CHAR.match(token[offset - 1])):
-                continue
+        # A word starts at the token's start and after each apostrophe inside it.
+        starts = [0]
+        if not token.isalnum():
+            starts += [m.start() for m in _INNER_WORD.finditer(token)]
+        for offset in starts:
             folded = _fold_word(_untrapped(token[offset:]))
             entries: set[int] = set(open_starts)
             for n in range(1, min(len(folded), ANCHOR_LENGTH) + 1):
                 entries.update(index._by_prefix.get(folded[:n], ()))
             for entry in sorted(entries):
                 pattern = index._entries[entry][1].pattern
-                if entry in index._one_word:
+                if index._one_word[entry]:
                     if offset < resume.get(entry, 0):
                         continue  # finditer resumes after a match
                     m = pattern.match(token, offset)
@@ -358,12 +359,6 @@ class _Words(dict):
                         matches.append((m.start(), m.end(), entry))
                         resume[entry] = m.end()
                     continue
-                heads = index._heads.get(entry)
-                if heads is not None and not (
-                    pattern.match(token, offset)
-                    or any(head.fullmatch(token, offset) for head in heads)
-                ):
-                    continue  # neither inside this word nor running past its end
                 tries.append((offset, entry))
         if len(self) >= _TOKEN_TABLE_SIZE:
             self.clear()
@@ -371,7 +366,7 @@ class _Words(dict):
         return value
 
 
-_WORD_CHAR = re.compile(r"\w")
+_INNER_WORD = re.compile(r"(?<=[^\w])\w")  # in a token: a word after an apostrophe
 # A word with the apostrophes inside or after it; what lies between two is never a word.
 _TOKEN_SPLIT = re.compile(r"(\w[\w'\u2018\u2019\u201b\u2032`]*)")
 _TOKEN_TABLE_SIZE = 1 << 17
@@ -390,6 +385,24 @@ def _untrapped(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 12)
+def _needs_of(pattern: re.Pattern[str]) -> tuple | None:
+    if pattern.flags & re.VERBOSE:  # spaces there are not letters
+        return None
+    clauses = requirements(pattern.pattern)
+    return _split_needs(clauses) if clauses else None
+
+
+class _Lazy(dict):
+    def __init__(self, make):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key):
+        value = self[key] = self._make(key)
+        return value
+
+
 class IndicatorIndex:
     """The indicators of a set of themes, indexed by anchor, in their original order."""
 
@@ -401,9 +414,6 @@ class IndicatorIndex:
         # An unanchored regex with long backtracking runs only where its required letters
         # occur (the list-of-lines-of-effort pattern cost more than all the others).
         self._gates: dict[int, re.Pattern[str]] = {}
-        # Any indicator is tried only in a passage that has the letters it needs (see
-        # `requirements`): "Coalition forces" is not tried at every "Coalition".
-        self._needs: dict[int, tuple[tuple[str, ...], ...]] = {}
         for position, (_, indicator, anchors) in enumerate(self._entries):
             if anchors.empty:
                 self._always.append(position)
@@ -414,21 +424,12 @@ class IndicatorIndex:
                 self._by_prefix.setdefault(prefix, []).append(position)
             for substring in anchors.substrings:
                 self._by_substring.setdefault(substring, []).append(position)
-            verbose = indicator.pattern.flags & re.VERBOSE  # spaces there are not letters
-            needs = () if verbose else requirements(indicator.pattern.pattern)
-            if needs:
-                self._needs[position] = needs
-        # Anchored indicators that read one word, and phrases of such words (see _Words).
-        self._one_word: set[int] = set()
-        self._heads: dict[int, tuple[re.Pattern[str], ...]] = {}
-        for position, (_, indicator, anchors) in enumerate(self._entries):
-            if anchors.prefixes and not anchors.substrings:
-                if _reads_one_word(indicator.pattern.pattern):
-                    self._one_word.add(position)
-                else:
-                    heads = _phrase_heads(indicator.pattern)
-                    if heads is not None:
-                        self._heads[position] = heads
+        # Worked out on first use (most indicators never need them): what an indicator
+        # needs (see `requirements`), and whether it reads one word (see _Words).
+        self._needs = _Lazy(lambda entry: _needs_of(self._entries[entry][1].pattern))
+        self._one_word = _Lazy(
+            lambda entry: _reads_one_word(self._entries[entry][1].pattern.pattern)
+        )
         self._words = _Words(self)
 
     def __len__(self) -> int:
@@ -450,9 +451,10 @@ class IndicatorIndex:
         `indicator.pattern.finditer(text)` for every indicator.
 
         A word-anchored indicator is tried only where a word with its anchor starts (its
-        regex begins with a word boundary): one that reads a single word is matched once
-        per spelling of the word (see _Words), a phrase only where its first words can
-        start it; an open-start or raw one runs over the whole text.
+        regex begins with a word boundary), an open-start one only at the start of a word
+        with its anchor inside; one that reads a single word is matched once per spelling
+        of the word (see _Words); one with no anchor runs over the whole text when the
+        text has the letters it needs.
         """
         # The text as runs: non-word, word, non-word, ..., non-word; word k starts where
         # run 2k ends.
@@ -473,14 +475,14 @@ class IndicatorIndex:
         lowered = None if any(c in text for c in _CASE_TRAPS) else text.lower()
         needs = self._needs
         if lowered is not None:
-            # A match attempt costs about what the check does: check only where it saves.
-            for entry in [e for e, p in positions.items() if len(p) > 2 and e in needs]:
+            # Any indicator is tried only in a passage that has the letters it needs:
+            # "Coalition forces" is not tried at every "Coalition". A match attempt costs
+            # about what the check does: check only where it saves.
+            for entry in [e for e, p in positions.items() if len(p) > 2 and needs[e]]:
                 if not _meets(lowered, needs[entry]):
                     del positions[entry]
             scanned = [
-                entry
-                for entry in self._always
-                if entry not in needs or _meets(lowered, needs[entry])
+                entry for entry in self._always if not needs[entry] or _meets(lowered, needs[entry])
             ]
         else:
             scanned = [

@@ -123,6 +123,8 @@ class ThemeModel:
         if not count:
             return numpy.zeros((0, len(self.themes)))
         table = self._vocabulary
+        if len(table) + sum(map(len, sentences)) >= TABLE_SIZE:
+            table.reset()  # never while numbering one batch's words
         words_of: list[int] = []  # distinct word ids, sentence after sentence
         words_per: list[int] = []
         pair_rows: list[int] = []  # known pair features, sentence after sentence, each
@@ -195,9 +197,14 @@ class ThemeModel:
         sorting last first), until there are enough words."""
         column = self.themes.index(theme)
         rows, _ = self._sentence_rows(text)
-        weights = self._weights[:, column]
+        rows = numpy.fromiter(rows, dtype=numpy.int64, count=len(rows))
+        weights = self._weights[rows, column]
+        positive = weights > 0
+        names = self._names
         weighted = sorted(
-            ((weights[row], self._names[row]) for row in rows if weights[row] > 0),
+            zip(
+                weights[positive].tolist(), [names[r] for r in rows[positive].tolist()], strict=True
+            ),
             reverse=True,
         )
         matches = tokens(text)
@@ -246,38 +253,34 @@ class _Table(dict):
 class _Vocabulary(dict):
     """Normal form -> word id, and per word id its features as numbers: a known
     feature's row, an unknown one a number past the padding row (the same number for the
-    same feature), kept as flat arrays for `probabilities`. Emptied when it grows past
-    TABLE_SIZE words."""
+    same feature), kept as flat arrays for `probabilities`, which empties it when it
+    would grow past TABLE_SIZE words (never while numbering the words of a batch)."""
 
     def __init__(self, rows: dict[str, int]):
         super().__init__()
         self._known = rows
-        self._reset()
+        self.reset()
 
-    def _reset(self) -> None:
+    def reset(self) -> None:
         self.clear()
-        self._unknown: dict[str, int] = {}
-        self.features = len(self._known) + 1  # numbers given so far (rows and padding)
+        # feature -> number: the known ones their rows, then the padding row's number
+        self._numbers: dict[str, int] = {**self._known, "\x00padding": len(self._known)}
         self._starts: list[int] = []
         self._sizes: list[int] = []
         self._flat: list[int] = []
         self._arrays: tuple | None = None
 
+    @property
+    def features(self) -> int:
+        """How many numbers are given (rows, padding and unknown features)."""
+        return len(self._numbers)
+
     def __missing__(self, word: str) -> int:
-        if len(self) >= TABLE_SIZE:
-            self._reset()
-        numbers = []
-        for feature in word_features(word):
-            number = self._known.get(feature)
-            if number is None:
-                number = self._unknown.get(feature)
-                if number is None:
-                    number = self._unknown[feature] = self.features
-                    self.features += 1
-            numbers.append(number)
+        numbers = self._numbers
+        found = [numbers.setdefault(f, len(numbers)) for f in word_features(word)]
         self._starts.append(len(self._flat))
-        self._sizes.append(len(numbers))
-        self._flat += numbers
+        self._sizes.append(len(found))
+        self._flat += found
         self._arrays = None
         value = self[word] = len(self._starts) - 1
         return value

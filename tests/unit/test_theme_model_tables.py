@@ -67,3 +67,10 @@ def test_evidence_is_what_feature_words_quote():
     for text in _sentences():
         for theme in model.themes:
             assert model.evidence(theme, text) == _reference_evidence(model, theme, text), text
+
+
+def test_one_batch_reads_as_each_sentence_alone():
+    model = packaged_model()
+    sentences = _sentences()
+    alone = numpy.vstack([model.probabilities([s]) for s in sentences])
+    assert numpy.allclose(model.probabilities(sentences), alone, rtol=0, atol=1e-12)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+import yaml
 
 from coalition_watch.extract import extract_path
 from coalition_watch.labelled import SPLITS, real_documents, real_set, real_splits
@@ -124,3 +125,20 @@ def test_eval_script_reports_the_real_test_split_per_language_and_theme():
         themes = figures["per_language_theme"][language]
         assert set(themes) == set(load_themes().ids)
         assert {"precision", "recall", "f1", "support"} <= set(themes["iraq"])
+
+
+def test_the_second_reading_covers_train_and_dev_sentences_only():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import eval_agreement
+    finally:
+        sys.path.pop(0)
+    known = set(load_themes().ids)
+    learnt = {(case.document, case.text) for case in real_set(DATA, ["train", "dev"])}
+    reading = yaml.safe_load(eval_agreement.SECOND_READING.read_text(encoding="utf-8"))
+    for item in reading["sentences"]:
+        assert (item["document"], item["text"]) in learnt, item["text"]
+        assert set(item["second_reader"]) <= known and len(item["second_reader"]) <= 3
+    figures = eval_agreement.agreement()
+    assert set(figures["micro_f1"]) == {"en", "de"}
+    assert all(0 < f1 <= 1 for f1 in figures["micro_f1"].values())

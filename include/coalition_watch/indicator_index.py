@@ -351,7 +351,8 @@ class _Words(dict):
                 entries.update(index._by_prefix.get(folded[:n], ()))
             for entry in sorted(entries):
                 pattern = index._entries[entry][1].pattern
-                if index._one_word[entry]:
+                first = index._first_word[entry]
+                if first is _ONE_WORD:
                     if offset < resume.get(entry, 0):
                         continue  # finditer resumes after a match
                     m = pattern.match(token, offset)
@@ -359,6 +360,11 @@ class _Words(dict):
                         matches.append((m.start(), m.end(), entry))
                         resume[entry] = m.end()
                     continue
+                if first and not any(c in token for c in _CASE_TRAPS):
+                    # A phrase's first word is read from this word: so are its letters.
+                    rest = token[offset:].lower()
+                    if not all(map(rest.__contains__, first)):
+                        continue
                 tries.append((offset, entry))
         if len(self) >= _TOKEN_TABLE_SIZE:
             self.clear()
@@ -391,6 +397,22 @@ def _needs_of(pattern: re.Pattern[str]) -> tuple | None:
         return None
     clauses = requirements(pattern.pattern)
     return _split_needs(clauses) if clauses else None
+
+
+_ONE_WORD = ("one word",)
+_JOIN = r"[\s\-]*"  # between the words of a phrase (themes._phrase_regex)
+
+
+@lru_cache(maxsize=1 << 12)
+def _first_word(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """_ONE_WORD for a pattern that reads one word; for a phrase of such words joined by
+    `_JOIN`, the letters its first word needs (lower case); () for anything else."""
+    if _reads_one_word(pattern.pattern):
+        return _ONE_WORD
+    parts = pattern.pattern.split(_JOIN)
+    if len(parts) < 2 or not all(_reads_one_word(part) for part in parts):
+        return ()
+    return tuple(c[0] for c in requirements(parts[0]) if len(c) == 1)
 
 
 class _Lazy(dict):
@@ -427,9 +449,7 @@ class IndicatorIndex:
         # Worked out on first use (most indicators never need them): what an indicator
         # needs (see `requirements`), and whether it reads one word (see _Words).
         self._needs = _Lazy(lambda entry: _needs_of(self._entries[entry][1].pattern))
-        self._one_word = _Lazy(
-            lambda entry: _reads_one_word(self._entries[entry][1].pattern.pattern)
-        )
+        self._first_word = _Lazy(lambda entry: _first_word(self._entries[entry][1].pattern))
         self._words = _Words(self)
 
     def __len__(self) -> int:

@@ -7,7 +7,9 @@ import pytest
 
 from coalition_watch.classify import indicator_index_for
 from coalition_watch.indicator_index import (
+    _ONE_WORD,
     IndicatorIndex,
+    _first_word,
     _reads_one_word,
     requirements,
 )
@@ -100,3 +102,8 @@ def test_one_word_indicators_are_told_apart():
     assert not kinds["in custody"]  # a phrase reads the space or hyphen between its words
     assert not any(kinds[t] for t in kinds if t.startswith("re:"))
     assert not any(_reads_one_word(p) for p in (r"\bIraq", "a.b", r"a\sb", "(?=a)", "[a-z]"))
+    patterns = {i.text: i.pattern for theme in load_themes() for i in theme.indicators}
+    # a phrase of one-word parts: the letters its first word needs
+    assert _first_word(patterns["foreign terrorist fighters"]) == ("foreign",)
+    assert _first_word(patterns["Baghdad"]) == _ONE_WORD
+    assert all(_first_word(p) == () for text, p in patterns.items() if text.startswith("re:"))

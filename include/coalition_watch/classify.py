@@ -35,6 +35,7 @@ MAX_EVIDENCE = 6
 # read; the indicators alone decide, and the sentence around the change is classified too.
 MODEL_MIN_WORDS = 5
 RECENT_PASSAGES = 512  # passages whose themes a classifier remembers
+RECENT_SENTENCES = 4096  # sentences whose model probabilities it remembers
 _DEFAULT = object()
 # A theme found only in the sentence or paragraph around a change ranks below one
 # found in the changed words themselves.
@@ -143,8 +144,9 @@ class _Pending:
     limit: int
     readings: dict[str | None, list[str]]
     # theme -> (probability, the sentence it is the model's best for); only the themes
-    # the combination looks at: the indicator themes and those at the model's threshold.
-    votes: dict[str, tuple[float, str]] = field(default_factory=dict)
+    # the combination looks at: the indicator themes (no sentence: only their veto is
+    # read) and the others at the model's threshold.
+    votes: dict[str, tuple[float, str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -166,6 +168,7 @@ class Classifier:
         self._theme_ids = frozenset(taxonomy.ids)
         # A diff classifies the same sentences and paragraphs for several changes.
         self._recent: OrderedDict[tuple, list[ThemeMatch]] = OrderedDict()
+        self._read: dict[str, numpy.ndarray] = {}  # sentence -> the model's probabilities
 
     def classify(
         self, text: str, language: str | None = None, max_themes: int | None = None
@@ -252,7 +255,7 @@ class Classifier:
                     german, english = german + g, english + e
             language = _language_of(german, english)
             levels.append((words, sentence, paragraph, language))
-        self.classify_many(
+        batch = self.classify_many(
             [
                 (text, language, SENTENCE_MAX_THEMES)
                 for words, sentence, _, language in levels
@@ -260,26 +263,23 @@ class Classifier:
             ]
         )
         results: list[list[ThemeMatch]] = []
-        for words, sentence, _, language in levels:
+        for index in range(len(levels)):
             found: dict[str, ThemeMatch] = {}
-            for level_text, discount in ((words, 1.0), (sentence, SENTENCE_DISCOUNT)):
-                for match in self.classify(level_text, language, SENTENCE_MAX_THEMES):
+            for level, discount in (
+                (batch[2 * index], 1.0),
+                (batch[2 * index + 1], SENTENCE_DISCOUNT),
+            ):
+                for match in level:
                     if match.id not in found:
                         found[match.id] = _discounted(match, discount)
             results.append(list(found.values()))
         # The paragraphs of the changes whose words and sentence name no theme, in one batch.
-        self.classify_many(
-            [
-                (paragraph, language, SENTENCE_MAX_THEMES)
-                for (_, _, paragraph, language), result in zip(levels, results, strict=True)
-                if not result
-            ]
+        unnamed = [index for index, result in enumerate(results) if not result]
+        paragraphs = self.classify_many(
+            [(levels[index][2], levels[index][3], SENTENCE_MAX_THEMES) for index in unnamed]
         )
-        for index, result in enumerate(results):
-            if not result:
-                _, _, paragraph, language = levels[index]
-                for match in self.classify(paragraph, language, SENTENCE_MAX_THEMES):
-                    result.append(_discounted(match, PARAGRAPH_DISCOUNT))
+        for index, matches in zip(unnamed, paragraphs, strict=True):
+            results[index] = [_discounted(match, PARAGRAPH_DISCOUNT) for match in matches]
         return [result[:SENTENCE_MAX_THEMES] for result in results]
 
     def _score(
@@ -305,16 +305,19 @@ class Classifier:
         ]
         results = []
         for theme_id, theme_hits in hits.items():
-            kept = [
-                h
-                for h in theme_hits
-                if h.indicator.claims
-                or not any(
-                    owner != theme_id and h.start < end and start < h.end
-                    for owner, start, end in claimed
-                )
-            ]
-            kept = _without_overlaps(kept)
+            kept = theme_hits
+            if claimed:
+                kept = [
+                    h
+                    for h in theme_hits
+                    if h.indicator.claims
+                    or not any(
+                        owner != theme_id and h.start < end and start < h.end
+                        for owner, start, end in claimed
+                    )
+                ]
+            if len(kept) > 1:
+                kept = _without_overlaps(kept)
             raw = _raw_score(kept)
             if raw < 1.0:
                 continue
@@ -364,7 +367,14 @@ class Classifier:
         if not rows:
             return
         model = self.model
-        probabilities = model.probabilities(list(rows))
+        # A diff's paragraphs repeat sentences its sentences batch read: read each once.
+        read = self._read
+        fresh = [sentence for sentence in rows if sentence not in read]
+        if len(read) + len(fresh) > RECENT_SENTENCES:
+            read.clear()
+        if fresh:
+            read.update(zip(fresh, model.probabilities(fresh), strict=True))
+        probabilities = numpy.array([read[sentence] for sentence in rows])
         columns = [(c, t) for c, t in enumerate(model.themes) if t in self._theme_ids]
         # The plain readings of all the passages: best and first sentence, in one go.
         plain = [p for p in pending if p.readings.get(None)]
@@ -413,7 +423,9 @@ class Classifier:
         sentences = prepared.readings[reader]
         for column, theme in mine:
             probability = maxima[column]
-            if theme in wanted or probability >= threshold:
+            if theme in wanted:
+                prepared.votes[theme] = (probability, None)  # its veto needs no sentence
+            elif probability >= threshold:
                 # The first sentence with the best probability, as the model ranks them.
                 best = sentences[
                     int(numpy.argmax(probabilities[[rows[s] for s in sentences], column]))
@@ -421,7 +433,9 @@ class Classifier:
                 prepared.votes[theme] = (probability, best)
 
     def _combined(
-        self, scored: list[tuple[float, int, ThemeMatch]], votes: dict[str, tuple[float, str]]
+        self,
+        scored: list[tuple[float, int, ThemeMatch]],
+        votes: dict[str, tuple[float, str | None]],
     ) -> list[ThemeMatch]:
         """Indicator themes and model themes together, best first, evidence from both.
 

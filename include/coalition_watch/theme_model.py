@@ -200,23 +200,26 @@ class ThemeModel:
         rows = numpy.fromiter(rows, dtype=numpy.int64, count=len(rows))
         weights = self._weights[rows, column]
         positive = weights > 0
-        names = self._names
-        weighted = sorted(
-            zip(
-                weights[positive].tolist(), [names[r] for r in rows[positive].tolist()], strict=True
-            ),
-            reverse=True,
-        )
+        # largest weight first, and among equal weights the name sorting last first
+        order = numpy.argsort(-weights[positive], kind="stable")
+        ranked = weights[positive][order].tolist()
+        ranked_rows = rows[positive][order].tolist()
         matches = tokens(text)
         words = list(map(self._normals.__getitem__, map(_GROUP, matches)))
         words_features = list(map(self._word_features.__getitem__, words))
         found: dict[str, str] = {}
-        for _, feature in weighted:
-            word = _first_written(feature, text, matches, words, words_features)
-            if word and is_content_word(word):
-                found.setdefault(word.casefold(), word)
-                if len(found) >= MAX_EVIDENCE_WORDS:
-                    break
+        start = 0
+        while start < len(ranked) and len(found) < MAX_EVIDENCE_WORDS:
+            end = start + 1
+            while end < len(ranked) and ranked[end] == ranked[start]:
+                end += 1
+            for feature in sorted((self._names[r] for r in ranked_rows[start:end]), reverse=True):
+                word = _first_written(feature, text, matches, words, words_features)
+                if word and is_content_word(word):
+                    found.setdefault(word.casefold(), word)
+                    if len(found) >= MAX_EVIDENCE_WORDS:
+                        break
+            start = end
         return tuple(found.values())
 
 

@@ -102,14 +102,19 @@ class ThemeModel:
         distinct = set(words)
         rows = set().union(*map(self._word_rows.__getitem__, distinct))
         every = len(set().union(*map(self._word_features.__getitem__, distinct)))
+        known, pairs = self._known_pairs(text, words)
+        rows.update(known)
+        return rows, every + pairs
+
+    def _known_pairs(self, text: str, words: list[str]) -> tuple[list[int], int]:
+        """The rows of the word-pair features of `text` the model knows, and how many
+        distinct pair features it has in all."""
         pairs = set(zip(words, words[1:], strict=False))
         if "_" in text:  # "a_b"+"c" and "a"+"b_c" are one feature: count the names
-            pairs = {f"b:{a}_{b}" for a, b in pairs}
-            rows.update(self._rows[f] for f in pairs if f in self._rows)
-        else:
-            rows.update(map(self._pair_rows.__getitem__, pairs))
-            rows.discard(self._padding)
-        return rows, every + len(pairs)
+            named = {f"b:{a}_{b}" for a, b in pairs}
+            return [self._rows[f] for f in named if f in self._rows], len(named)
+        rows = [r for r in map(self._pair_rows.__getitem__, pairs) if r != self._padding]
+        return rows, len(pairs)
 
     def probabilities(self, sentences: Sequence[str]) -> numpy.ndarray:
         """Per sentence (row) and theme (column), the model's probability: all the
@@ -135,16 +140,10 @@ class ThemeModel:
             ids = list(map(table.__getitem__, set(words)))
             words_of += ids
             words_per.append(len(ids))
-            pairs = set(zip(words, words[1:], strict=False))
-            if "_" in sentence:  # "a_b"+"c" and "a"+"b_c" are one feature: the names
-                pairs = {f"b:{a}_{b}" for a, b in pairs}
-                known = [self._rows[f] for f in pairs if f in self._rows]
-            else:
-                known = [r for r in map(self._pair_rows.__getitem__, pairs) if r != self._padding]
+            known, pair_counts[len(pairs_per)] = self._known_pairs(sentence, words)
             known.append(self._padding)
             pair_rows += known
             pairs_per.append(len(known))
-            pair_counts[len(pairs_per) - 1] = len(pairs)
         ids, sizes, flat = table.arrays()
         word_ids = numpy.array(words_of, dtype=numpy.int64)
         sizes_of = sizes[word_ids]

@@ -141,8 +141,8 @@ def held_out_mistakes(
 ) -> Iterator[tuple[Labelled, list[str]]]:
     """(sentence, predicted themes) for each held-out sentence the classifier got wrong."""
     for fitted_on, held_out in folds(real_cases()):
-        model = ThemeModel({**fit(fitted_on, taxonomy.ids, c), "threshold": threshold})
-        model.veto = veto
+        model = ThemeModel(fit(fitted_on, taxonomy.ids, c))
+        model.threshold, model.veto = threshold, veto
         classifier = Classifier(taxonomy, model=model)
         for case in held_out:
             predicted = sorted(m.id for m in classifier.classify(case.text, case.language))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ import numpy
 from coalition_watch.indicator_index import IndicatorIndex
 from coalition_watch.model import Change, ThemeMatch
 from coalition_watch.normalize import clean_display
-from coalition_watch.repair import repair
 from coalition_watch.theme_model import ThemeModel, packaged_model
 from coalition_watch.themes import Indicator, Taxonomy
 
@@ -87,41 +85,7 @@ def _language_of(german: int, english: int) -> str | None:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph, split after . ! ? before a capital or digit."""
-    return _split_clean(clean_display(text))
-
-
-def _split_clean(display: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(display) if s]
-
-
-def _sentences_of_display(display: str) -> list[str]:
-    """`split_sentences(display)` for a text `clean_display` gave: cleaning it again
-    changes nothing unless it still looks damaged or is no longer NFC (removing an
-    invisible character can join a letter and its accent)."""
-    if repair(display) == display and unicodedata.is_normalized("NFC", display):
-        return _split_clean(display)
-    return split_sentences(display)
-
-
-# What clean_display would change besides damage and normal form: invisible characters,
-# whitespace other than single spaces.
-_INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
-_UNTIDY_SPACE = re.compile(r"[^\S ]|[\u00a0\u2007\u202f\u2009\u200a]|  ")
-
-
-def _clean(text: str) -> str:
-    """`clean_display(text)`, without redoing it on text it leaves as it is (most text
-    here: sentences and paragraphs of documents cleaned when extracted)."""
-    if (
-        text[:1] != " "
-        and text[-1:] != " "
-        and not any(char in text for char in _INVISIBLE)
-        and not _UNTIDY_SPACE.search(text)
-        and unicodedata.is_normalized("NFC", text)
-        and repair(text) == text
-    ):
-        return text
-    return clean_display(text)
+    return [s for s in _SENTENCE_END.split(clean_display(text)) if s]
 
 
 def _typography(text: str) -> str:
@@ -208,11 +172,11 @@ class Classifier:
 
     def _prepare(self, text: str, language: str | None, max_themes: int | None):
         """The indicator part of a passage, and the sentences the model is to read."""
-        display = _clean(text)
+        display = clean_display(text)
         if not display:
             return None
         if max_themes is None:
-            several = len(_sentences_of_display(display)) > 1
+            several = len(split_sentences(display)) > 1
             max_themes = PARAGRAPH_MAX_THEMES if several else SENTENCE_MAX_THEMES
         scored, claimed = self._score(display, language)
         return _Pending(scored, max_themes, self._readings(display, claimed))
@@ -343,14 +307,11 @@ class Classifier:
         if self.model is None or not _has_words(display, MODEL_MIN_WORDS):
             return {}
         if not claimed:
-            return {None: _sentences_of_display(display)}
+            return {None: split_sentences(display)}
         owners = {owner for owner, _, _ in claimed}
         readings = {None: _masked(display, claimed, keep=None)}
         readings.update({owner: _masked(display, claimed, keep=owner) for owner in owners})
-        return {
-            reader: _sentences_of_display(text) if text is display else split_sentences(text)
-            for reader, text in readings.items()
-        }
+        return {reader: split_sentences(text) for reader, text in readings.items()}
 
     def _vote_all(self, pending: list[_Pending]) -> None:
         """Fill each passage's votes: per theme, its best sentence's probability, the

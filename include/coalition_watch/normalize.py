@@ -35,11 +35,27 @@ _QUOTES = str.maketrans(
 _DASHES = str.maketrans(dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-"))
 
 
+# Whitespace `clean_display` would change: any but a single space, and padding.
+_UNTIDY_SPACE = re.compile(r"[^\S ]|[\u00a0\u2007\u202f\u2009\u200a]|  |\A | \Z")
+
+
 def clean_display(text: str) -> str:
     """Encoding damage repaired (see `repair`), NFC, invisible characters removed, runs of
     whitespace collapsed to one space."""
+    if _is_clean(text):
+        return text  # most text is cleaned once when extracted and passed on clean
     text = unicodedata.normalize("NFC", repair(text)).translate(_INVISIBLE)
     return _SPACES.sub(" ", text).strip()
+
+
+def _is_clean(text: str) -> bool:
+    """True when `clean_display` would leave `text` as it is; the cheap checks first."""
+    return (
+        not _UNTIDY_SPACE.search(text)
+        and not any(chr(code) in text for code in _INVISIBLE)
+        and unicodedata.is_normalized("NFC", text)
+        and repair(text) == text
+    )
 
 
 def fold(text: str) -> str:

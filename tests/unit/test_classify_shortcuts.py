@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 
 from coalition_watch.classify import (
     _TYPOGRAPHY,
     _WORD,
     MODEL_MIN_WORDS,
-    _clean,
     _function_words,
     _has_words,
-    _sentences_of_display,
     _typography,
     guess_language,
-    split_sentences,
 )
-from coalition_watch.normalize import clean_display
+from coalition_watch.normalize import _INVISIBLE, _SPACES, clean_display
+from coalition_watch.repair import repair
 
 # Spaces of every kind, invisible characters, accents composed or not, mojibake and
 # entities, curly quotes and dashes, German and English function words.
@@ -31,15 +30,17 @@ def _samples(count: int = 5000) -> list[str]:
     ]
 
 
-def test_clean_is_clean_display():
-    for text in _samples():
-        assert _clean(text) == clean_display(text), repr(text)
+def _full_cleaning(text: str) -> str:
+    """clean_display without its shortcut for text that is already clean."""
+    text = unicodedata.normalize("NFC", repair(text)).translate(_INVISIBLE)
+    return _SPACES.sub(" ", text).strip()
 
 
-def test_sentences_of_clean_text_are_split_sentences():
+def test_clean_display_shortcut_is_the_full_cleaning():
     for text in _samples():
-        display = clean_display(text)
-        assert _sentences_of_display(display) == split_sentences(display), repr(text)
+        assert clean_display(text) == _full_cleaning(text), repr(text)
+        cleaned = clean_display(text)
+        assert clean_display(cleaned) == _full_cleaning(cleaned), repr(cleaned)
 
 
 def test_typography_is_the_translation():

@@ -36,7 +36,7 @@ from coalition_watch.classify import Classifier
 from coalition_watch.labelled import Labelled, real_documents, real_set, written_set
 from coalition_watch.theme_features import features
 from coalition_watch.theme_model import FORMAT, PACKAGED_MODEL, ThemeModel
-from coalition_watch.themes import load_themes
+from coalition_watch.themes import Taxonomy, load_themes
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "classify"
@@ -71,9 +71,12 @@ def folds(cases: list[Labelled]) -> Iterator[tuple[list[Labelled], list[Labelled
         yield [case for case in cases if fold(case) != index] + written, held
 
 
-def fit(cases: list[Labelled], themes: tuple[str, ...], c: float) -> dict:
-    """The model file's content for one regularisation strength (threshold 0.5)."""
-    rows = [features(case.text) for case in cases]
+def fit(cases: list[Labelled], taxonomy: Taxonomy, c: float) -> dict:
+    """The model file's content for one regularisation strength (threshold 0.5). The
+    model learns from what the classifier will show it: the text without its unthemed
+    names."""
+    themes = taxonomy.ids
+    rows = [features(taxonomy.without_unthemed(case.text)) for case in cases]
     frequency = Counter(f for row in rows for f in row)
     kept = [
         {f: v for f, v in row.items() if frequency[f] >= MIN_DOCUMENT_FREQUENCY} for row in rows
@@ -121,12 +124,12 @@ def micro_f1(totals: Counter, language: str) -> float:
     return 2 * tp / (2 * tp + totals[language, "fp"] + totals[language, "fn"]) if tp else 0.0
 
 
-def cross_validate(taxonomy) -> dict[tuple[float, float, float], Counter]:
+def cross_validate(taxonomy: Taxonomy) -> dict[tuple[float, float, float], Counter]:
     """Per (C, threshold, veto), the counts over every fold's held-out sentences."""
     totals: dict[tuple[float, float, float], Counter] = {}
     for fitted_on, held_out in folds(real_cases()):
         for c in C_GRID:
-            model = ThemeModel(fit(fitted_on, taxonomy.ids, c))
+            model = ThemeModel(fit(fitted_on, taxonomy, c))
             for threshold in THRESHOLDS:
                 for veto in VETOES:
                     model.threshold, model.veto = threshold, veto
@@ -137,11 +140,11 @@ def cross_validate(taxonomy) -> dict[tuple[float, float, float], Counter]:
 
 
 def held_out_mistakes(
-    taxonomy, c: float, threshold: float, veto: float
+    taxonomy: Taxonomy, c: float, threshold: float, veto: float
 ) -> Iterator[tuple[Labelled, list[str]]]:
     """(sentence, predicted themes) for each held-out sentence the classifier got wrong."""
     for fitted_on, held_out in folds(real_cases()):
-        model = ThemeModel(fit(fitted_on, taxonomy.ids, c))
+        model = ThemeModel(fit(fitted_on, taxonomy, c))
         model.threshold, model.veto = threshold, veto
         classifier = Classifier(taxonomy, model=model)
         for case in held_out:
@@ -163,7 +166,7 @@ def train(show_mistakes: bool = False) -> dict:
             best = key
     c, threshold, veto = best
     cases = training_cases()
-    raw = {**fit(cases, taxonomy.ids, c), "threshold": threshold, "veto": veto}
+    raw = {**fit(cases, taxonomy, c), "threshold": threshold, "veto": veto}
     raw["trained_on"] = {
         "sentences": len(cases),
         "sets": "real train and dev splits + tuning set (en.yaml, de.yaml)",

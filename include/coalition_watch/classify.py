@@ -178,6 +178,7 @@ class Classifier:
         if max_themes is None:
             several = len(split_sentences(display)) > 1
             max_themes = PARAGRAPH_MAX_THEMES if several else SENTENCE_MAX_THEMES
+        display = self.taxonomy.without_unthemed(display)
         scored, claimed = self._score(display, language)
         return _Pending(scored, max_themes, self._readings(display, claimed))
 

@@ -15,7 +15,9 @@ hyphenation and spelling variants match without listing every form:
 `weak` indicators count only in pairs (two different weak ones, or with a strong one);
 `claims` are spans that count for this theme and hide their words from every other
 theme: that is how context beats a keyword ("Coalition for the Sahel" is Africa,
-not the Coalition itself).
+not the Coalition itself). The top-level `unthemed` phrases are hidden from every theme
+and from the model: names whose words say nothing of a subject (the "Islamic State of
+Iraq and the Levant" is not news about Iraq).
 
 Everything is checked at load time, so a bad file fails before anything runs.
 """
@@ -38,7 +40,7 @@ WEAK_WEIGHT = 0.5
 
 _THEME_KEYS = {"id", "label", "colour", "description", "indicators", "weak", "claims"}
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}\Z")
-_TOP_KEYS = {"names", "themes"}
+_TOP_KEYS = {"names", "themes", "unthemed"}
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 _NAME_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
@@ -80,6 +82,14 @@ class Theme:
 class Taxonomy:
     themes: tuple[Theme, ...]
     source: str
+    unthemed: re.Pattern[str] | None = None  # spans no theme and no model reads
+
+    def without_unthemed(self, text: str) -> str:
+        """`text` with its unthemed spans blanked: the same length, so the offsets of
+        evidence still point into the text as shown."""
+        if self.unthemed is None:
+            return text
+        return self.unthemed.sub(lambda m: " " * len(m.group(0)), text)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -170,7 +180,23 @@ def parse_taxonomy(raw: object, file: str) -> Taxonomy:
             raise ConfigError(file, theme.id, "duplicate theme id")
         seen.add(theme.id)
         themes.append(theme)
-    return Taxonomy(themes=tuple(themes), source=file)
+    unthemed = _parse_unthemed(raw.get("unthemed"), names, file)
+    return Taxonomy(themes=tuple(themes), source=file, unthemed=unthemed)
+
+
+def _parse_unthemed(raw: object, names: dict[str, str], file: str) -> re.Pattern[str] | None:
+    """The `unthemed` phrases as one pattern, longest first (indicator syntax)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(file, "unthemed", "expected a non-empty list of phrases")
+    sources = []
+    for term in raw:
+        if not isinstance(term, str) or not term.strip():
+            raise ConfigError(file, "unthemed", f"empty or non-text phrase {term!r}")
+        sources.append(_compile(term.strip(), "any", names, file, "unthemed").pattern)
+    sources.sort(key=len, reverse=True)
+    return re.compile("|".join(f"(?:{source})" for source in sources), re.IGNORECASE)
 
 
 def _parse_names(raw: object, file: str) -> dict[str, str]:

@@ -83,6 +83,14 @@ def test_claims_hold_for_the_model_too():
     assert {x.id for x in classify(m, text)} == {"africa"}
 
 
+def test_the_group_s_name_gives_neither_indicators_nor_model_a_place():
+    text = "Partners exposed how the Islamic State of Iraq and the Levant moves its money."
+    m = model({"w:iraq": {"iraq": 60.0}, "w:levant": {"syria": 60.0}})
+    ids = {x.id for x in classify(m, text)}
+    assert "iraq" not in ids and "syria" not in ids
+    assert "iraq" in {x.id for x in classify(m, text.replace("moves", "moves in Iraq"))}
+
+
 def test_a_short_fragment_is_left_to_the_indicators():
     m = model({"w:urgent": {"humanitarian": 90.0}})
     assert classify(m, "urgent needs") == classify(None, "urgent needs")

@@ -163,6 +163,21 @@ BAD_FILES = {
         "iraq.indicators.en",
         "matches empty text",
     ),
+    "unthemed not a list": (
+        "unthemed: Islamic State\nthemes:" + GOOD_THEME,
+        "unthemed",
+        "expected a non-empty list of phrases",
+    ),
+    "unthemed blank phrase": (
+        "unthemed: ['Islamic State of Iraq', ' ']\nthemes:" + GOOD_THEME,
+        "unthemed",
+        "empty or non-text phrase",
+    ),
+    "unthemed bad regex": (
+        "unthemed: ['re:State (of']\nthemes:" + GOOD_THEME,
+        "unthemed",
+        "bad regex",
+    ),
 }
 
 
@@ -261,3 +276,25 @@ def test_the_same_file_is_compiled_once_and_a_changed_file_again(tmp_path):
     changed = load_themes(path)
     assert changed is not first
     assert changed.get("iraq").indicators[0].text == "Bagdad"
+
+
+class TestUnthemed:
+    def test_the_group_s_names_say_nothing_of_iraq_or_syria(self):
+        taxonomy = load_themes()
+        for name in (
+            "the Islamic State of Iraq and the Levant",
+            "ISIS, the Islamic State in Iraq and Syria,",
+            "al-Qa\u2019ida in Iraq",
+            "des Islamischen Staates im Irak und in Syrien",
+        ):
+            blanked = taxonomy.without_unthemed(name)
+            assert len(blanked) == len(name)  # evidence offsets still point into the text
+            assert "Iraq" not in blanked and "Irak" not in blanked
+
+    def test_a_place_outside_a_name_is_still_read(self):
+        text = "The Islamic State of Iraq and the Levant still holds ground in Iraq."
+        assert load_themes().without_unthemed(text).endswith("holds ground in Iraq.")
+
+    def test_a_taxonomy_without_unthemed_leaves_text_alone(self, tmp_path):
+        taxonomy = load_themes(write(tmp_path, "themes:" + GOOD_THEME))
+        assert taxonomy.without_unthemed("Islamic State of Iraq") == "Islamic State of Iraq"

@@ -30,6 +30,7 @@ class Labelled:
     themes: tuple[str, ...]
     document: str | None = None  # real set only: the document id
     split: str | None = None
+    release: int | None = None  # real set only: the release the document came in
 
 
 def written_set(directory: Path, held_out: bool = False) -> list[Labelled]:
@@ -58,16 +59,34 @@ def real_documents(directory: Path) -> list[dict]:
     return documents
 
 
-def real_set(directory: Path, splits: Iterable[str] = SPLITS) -> list[Labelled]:
-    """Sentences of the real set in the given splits."""
+def release_of(document: dict) -> int:
+    """The release a document of the real set came in: the first release's documents carry
+    no `added`, the second's carry `added` only, later ones `added` and `release`. A
+    release evaluated before any model was trained on it is unseen material."""
+    if "release" in document:
+        return int(document["release"])
+    return 2 if document.get("added") else 1
+
+
+def real_set(
+    directory: Path, splits: Iterable[str] = SPLITS, release: int | None = None
+) -> list[Labelled]:
+    """Sentences of the real set in the given splits (and of one release, if given)."""
     wanted = set(splits)
     unknown = wanted - set(SPLITS)
     if unknown:
         raise ValueError(f"unknown split(s) {sorted(unknown)}; use {', '.join(SPLITS)}")
     return [
-        Labelled(doc["language"], s["text"], tuple(s["themes"]), doc["id"], doc["split"])
+        Labelled(
+            doc["language"],
+            s["text"],
+            tuple(s["themes"]),
+            doc["id"],
+            doc["split"],
+            release_of(doc),
+        )  # fmt: skip
         for doc in real_documents(directory)
-        if doc["split"] in wanted
+        if doc["split"] in wanted and release in (None, release_of(doc))
         for s in doc["sentences"]
     ]
 

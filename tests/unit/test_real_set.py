@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from coalition_watch.extract import extract_path
-from coalition_watch.labelled import SPLITS, real_documents, real_set, real_splits
+from coalition_watch.labelled import SPLITS, real_documents, real_set, real_splits, release_of
 from coalition_watch.themes import load_themes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,6 +88,25 @@ def test_a_group_added_later_moves_no_other_document(documents):
     assert after == before
 
 
+def test_a_release_after_the_first_is_marked_added(documents):
+    for doc in documents:
+        release = release_of(doc)
+        assert release >= 1, doc["id"]
+        assert (release > 1) == bool(doc.get("added")), doc["id"]
+        if "release" in doc:
+            assert isinstance(doc["release"], int) and doc["release"] >= 3, doc["id"]
+
+
+def test_a_release_selects_its_own_documents_only(documents):
+    first = real_set(DATA, SPLITS, release=1)
+    assert first and {case.release for case in first} == {1}
+    by_release = defaultdict(int)
+    for doc in documents:
+        by_release[release_of(doc)] += len(doc["sentences"])
+    assert len(first) == by_release[1]
+    assert sum(len(real_set(DATA, SPLITS, release=r)) for r in by_release) == len(real_set(DATA))
+
+
 def test_no_test_sentence_appears_in_another_split():
     test = {case.text.casefold() for case in real_set(DATA, ["test"])}
     other = {case.text.casefold() for case in real_set(DATA, ["train", "dev"])}
@@ -125,6 +144,23 @@ def test_eval_script_reports_the_real_test_split_per_language_and_theme():
         themes = figures["per_language_theme"][language]
         assert set(themes) == set(load_themes().ids)
         assert {"precision", "recall", "f1", "support"} <= set(themes["iraq"])
+
+
+def test_eval_script_reads_one_release_over_all_splits_without_the_targets():
+    command = [sys.executable, str(ROOT / "scripts" / "eval_classify.py"), "--set", "real"]
+    result = subprocess.run(
+        [*command, "--release", "1", "--split", "all", "--json"],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert (figures["release"], figures["split"], figures["failures"]) == (1, "all", [])
+    assert sum(figures["sentences"].values()) == len(real_set(DATA, SPLITS, release=1))
+    missing = subprocess.run(
+        [*command, "--release", "99"], capture_output=True, text=True, timeout=180
+    )
+    assert missing.returncode == 2 and "no labelled sentences" in missing.stderr
+    assert "release 99" in missing.stderr and "Traceback" not in missing.stderr
 
 
 def test_the_second_reading_covers_train_and_dev_sentences_only():
